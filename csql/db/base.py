@@ -26,10 +26,14 @@ class Database(Protocol):
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """Run a SELECT and return all rows as tuples (Python int/str/bool/float/None)."""
 
-    def query_columns(self, sql: str, params: Sequence[object] = ()) -> tuple[list[str], list[tuple]]:
+    def query_columns(
+        self, sql: str, params: Sequence[object] = ()
+    ) -> tuple[list[str], list[tuple]]:
         """Like `query`, also returning the lower-case column names of the result."""
 
-    def iterate(self, sql: str, params: Sequence[object] = (), batch: int = 10_000) -> Iterator[tuple]:
+    def iterate(
+        self, sql: str, params: Sequence[object] = (), batch: int = 10_000
+    ) -> Iterator[tuple]:
         """Stream the rows of a SELECT (for large relations)."""
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> None:
