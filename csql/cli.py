@@ -1,0 +1,218 @@
+"""The `csql` command line (architecture §7: a stable contract that tests and users rely on).
+
+Exit codes: 0 solved (OPTIMAL/FEASIBLE), 3 INFEASIBLE, 4 UNKNOWN, 2 bad program or input
+(message on stderr with file:line:column), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from csql.ir.errors import BackendUnavailable, CsqlError, InternalError
+
+if TYPE_CHECKING:
+    from csql.core.solution import Solution
+
+EXIT_SOLVED, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_UNKNOWN = 0, 1, 2, 3, 4
+
+
+class _Rollback(Exception):
+    """Leaves the `--db` transaction without committing (no `--apply`)."""
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CsqlError(f"cannot read {path}: {exc.strerror or exc}",
+                        hint="check the file name") from exc
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="csql", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    solve = sub.add_parser("solve", help="solve a program against a database")
+    solve.add_argument("program", help="the C-SQL program (.sql)")
+    solve.add_argument("--data", action="append", default=[], metavar="FILE.sql",
+                       help="SQL script(s) loaded before solving (repeatable)")
+    solve.add_argument("--db", metavar="URL",
+                       help="duckdb:///file, sqlite:///file or postgresql://...; "
+                            "default: an in-memory DuckDB")
+    solve.add_argument("--backend", help="solver backend (default cpsat)")
+    solve.add_argument("--time-limit", type=float, metavar="SECONDS")
+    solve.add_argument("--workers", type=int)
+    solve.add_argument("--explain", action="store_true",
+                       help="on INFEASIBLE, name the constraints that cannot hold together")
+    solve.add_argument("--json", action="store_true", help="print one JSON object")
+    solve.add_argument("--apply", action="store_true",
+                       help="write the solution (and loaded data) to the database")
+    solve.add_argument("--no-certify", action="store_true",
+                       help="skip the SQL oracle check of the answer (benchmarks only)")
+
+    check = sub.add_parser("check", help="parse and type-check a program")
+    check.add_argument("program")
+
+    sub.add_parser("backends", help="list solver backends and whether they are available here")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "backends":
+            return _backends()
+        return _solve(args)
+    except InternalError as exc:
+        print(exc.render(), file=sys.stderr)
+        return EXIT_INTERNAL
+    except BackendUnavailable as exc:
+        print(exc.render(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except CsqlError as exc:
+        print(exc.render(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:  # noqa: BLE001 - the contract: exit 1, a message, no bare traceback
+        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if os.environ.get("CSQL_DEBUG"):
+            traceback.print_exc()
+        else:
+            print("(set CSQL_DEBUG=1 for the traceback; please report this bug)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _check(args: argparse.Namespace) -> int:
+    import csql
+
+    model = csql.compile(_read(args.program), args.program)
+    program = model.program
+    print(f"{args.program}: ok — {len(program.tables)} tables, {len(program.data_views)} data "
+          f"views, {len(program.symbolic_views)} symbolic views, "
+          f"{len(program.constraints)} constraints")
+    return EXIT_SOLVED
+
+
+def _backends() -> int:
+    from csql.backends.base import get_backend, registered
+
+    rows = []
+    for name in sorted(registered()):
+        try:
+            backend = get_backend(name)
+            availability = backend.available()
+            caps = ", ".join(sorted(t.__name__ for t in backend.capabilities.native))
+            rows.append((name, "yes" if availability.ok else "no",
+                         availability.version or availability.reason, caps))
+        except CsqlError as exc:
+            rows.append((name, "no", exc.message, ""))
+    _print_table(["backend", "available", "version / why not", "native"], rows)
+    return EXIT_SOLVED
+
+
+def _solve(args: argparse.Namespace) -> int:
+    import csql
+    from csql.db import connect
+    from csql.db.schema import load_data
+
+    model = csql.compile(_read(args.program), args.program)
+    data = [(path, _read(path)) for path in args.data]
+    db = connect(args.db if args.db else "duckdb://")
+    solve_kwargs = dict(backend=args.backend, time_limit=args.time_limit,
+                        workers=args.workers, explain=args.explain,
+                        certify=False if args.no_certify else None)
+    solution: Solution | None = None
+    try:
+        if args.db:
+            # One transaction around everything: created tables, loaded data and the
+            # write-back are kept only with --apply.
+            try:
+                with db.transaction():
+                    model.prepare(db)
+                    for path, text in data:
+                        load_data(db, text, path)
+                    solution = model.solve(db, **solve_kwargs)
+                    if args.apply and solution.ok:
+                        solution.apply(db)
+                    if not args.apply:
+                        raise _Rollback
+            except _Rollback:
+                pass
+        else:
+            model.prepare(db)
+            for path, text in data:
+                load_data(db, text, path)
+            solution = model.solve(db, **solve_kwargs)
+            if args.apply and solution.ok:
+                solution.apply(db)
+    finally:
+        db.close()
+    assert solution is not None
+    if args.json:
+        print(json.dumps(solution.to_json(), default=_json_default, indent=None))
+    else:
+        _print_solution(solution)
+    return {
+        "OPTIMAL": EXIT_SOLVED, "FEASIBLE": EXIT_SOLVED,
+        "INFEASIBLE": EXIT_INFEASIBLE, "UNKNOWN": EXIT_UNKNOWN,
+    }[solution.status.value]
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    return str(value)
+
+
+def _print_solution(solution: Solution) -> None:
+    line = f"status: {solution.status.value}"
+    if solution.objective is not None:
+        line += f"   objective: {solution.objective}"
+    print(line)
+    for name, rows in solution.tables.items():
+        print()
+        changed = len(solution.changes.get(name, []))
+        print(f"{name} ({len(rows)} rows, {changed} changed)")
+        if rows:
+            columns = list(rows[0])
+            shown = rows[:50]
+            _print_table(columns, [[row[c] for c in columns] for row in shown])
+            if len(rows) > len(shown):
+                print(f"... {len(rows) - len(shown)} more rows (use --json for all)")
+    if solution.core is not None:
+        print()
+        print("the constraints that cannot all hold:")
+        for member in solution.core:
+            where = f" ({member.position})" if member.position else ""
+            print(f"  {member.constraint}{where}")
+            for row in member.rows:
+                print(f"      {row}")
+    seconds = solution.stats.get("seconds", {})
+    if isinstance(seconds, dict) and seconds:
+        print()
+        print("seconds: " + ", ".join(f"{k} {v:.3f}" for k, v in seconds.items()))
+
+
+def _print_table(header: list[str], rows: list) -> None:
+    text_rows = [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in text_rows]) for i, h in enumerate(header)]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("  ".join("-" * w for w in widths))
+    for row in text_rows:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
