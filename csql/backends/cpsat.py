@@ -1,0 +1,202 @@
+"""The OR-Tools CP-SAT backend.
+
+CP-SAT is csql's default solver: a lazy-clause-generation CP/SAT solver with a portfolio of
+parallel workers, native int64 arithmetic, and assumption-based unsat cores. The encoding of
+each ground-IR node lives in `cpsat_encode` (expressions) and `cpsat_post` (hard
+constraints); this module owns the solver call: parameters, hints, the time limit, status
+mapping, core extraction and export.
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from csql.ir import ground as g
+from csql.ir.errors import SolverError
+from csql.ir.ground_eval import in_domain
+
+from .base import Availability, Backend, BackendResult, Capabilities, SolveOptions, Status
+
+# Globals that CP-SAT cannot put under an enforcement literal; the encoder decomposes them
+# when they are not at the top level, so they are native but not reifiable.
+_TOP_LEVEL_ONLY = frozenset({g.AllDifferent, g.Table, g.BinPacking})
+
+
+@dataclass(slots=True)
+class _Encoded:
+    encoder: Any  # CpSatEncoder
+    objective: Any  # OR-Tools expression (or int) of the objective, None without one
+    assumptions: dict[int, int]  # CP-SAT literal index -> index into problem.constraints
+    seconds: float
+
+
+class CpSatBackend(Backend):
+    """Ground problems solved with OR-Tools CP-SAT, in process."""
+
+    name = "cpsat"
+    capabilities = Capabilities(
+        native=frozenset(g.EXPR_TYPES),
+        reifiable=frozenset(g.EXPR_TYPES) - _TOP_LEVEL_ONLY,
+        optimisation=True,
+        var_times_var=True,
+        cores=True,
+        hints=True,
+        parallel=True,
+        enumeration=False,
+        max_int_bits=63,  # CP-SAT domains live in [-(2**63-1)/2, (2**63-1)/2]
+    )
+
+    @classmethod
+    def available(cls) -> Availability:
+        try:
+            import ortools
+            from ortools.sat.python import cp_model  # noqa: F401
+        except Exception as exc:  # any import failure means "not here", never a crash
+            return Availability(False, reason=f"ortools cannot be imported: {exc}")
+        return Availability(True, version=f"ortools {getattr(ortools, '__version__', '?')}")
+
+    # ---- encoding -------------------------------------------------------------------------
+
+    def _encode(self, problem: g.Problem, options: SolveOptions, *,
+                with_assumptions: bool) -> _Encoded:
+        from .cpsat_encode import CpSatEncoder
+        from .cpsat_post import post
+
+        started = time.perf_counter()
+        enc = CpSatEncoder(problem)
+        assumptions: dict[int, int] = {}
+        for i, constraint in enumerate(problem.constraints):
+            if with_assumptions:
+                lit = enc.new_bool(f"assume_{i}")
+                assumptions[lit.index] = i
+                post(enc, constraint.expr, (lit,))
+            else:
+                post(enc, constraint.expr)
+        objective = None
+        if with_assumptions:
+            enc.model.add_assumptions([enc.cp_var(i) for i in assumptions])
+        elif problem.objective:
+            total = enc.lin.combine([(1, enc.linear(t.expr)) for t in problem.objective])
+            objective = enc.expr(total)
+            if not total.is_constant:
+                enc.model.maximize(objective)
+        if options.use_hints:
+            for index, value in problem.hints.items():
+                if 0 <= index < len(problem.variables) and in_domain(
+                        problem.variables[index], int(value)):
+                    enc.model.add_hint(enc.vars[index], int(value))
+        return _Encoded(enc, objective, assumptions, time.perf_counter() - started)
+
+    def export(self, problem: g.Problem) -> tuple[str, str]:
+        """The CpModelProto in protobuf text format (what `CpModel.export_to_file` writes)."""
+        encoded = self._encode(problem, SolveOptions(), with_assumptions=False)
+        return str(encoded.encoder.model.proto), ".pb.txt"
+
+    # ---- solving --------------------------------------------------------------------------
+
+    def _solve(self, problem: g.Problem, options: SolveOptions) -> BackendResult:
+        started = time.perf_counter()
+        deadline = None if options.time_limit is None else started + options.time_limit
+        if options.want_core:
+            result = self._solve_for_core(problem, options, deadline)
+            # A feasible pure satisfaction problem is already answered; with an objective
+            # the tracked model (which has none) only proved feasibility, so optimise too.
+            if not (result.status.has_solution and problem.objective):
+                return result
+        encoded = self._encode(problem, options, with_assumptions=False)
+        return self._run(problem, encoded, options, deadline, core_mode=False)
+
+    def _solve_for_core(self, problem: g.Problem, options: SolveOptions,
+                        deadline: float | None) -> BackendResult:
+        encoded = self._encode(problem, options, with_assumptions=True)
+        return self._run(problem, encoded, options, deadline, core_mode=True)
+
+    def _run(self, problem: g.Problem, encoded: _Encoded, options: SolveOptions,
+             deadline: float | None, *, core_mode: bool) -> BackendResult:
+        from ortools.sat.python import cp_model
+
+        solver = cp_model.CpSolver()
+        remaining = None if deadline is None else max(0.0, deadline - time.perf_counter())
+        solver.parameters.merge_text_format(_parameters_text(options, remaining, core_mode))
+        model = encoded.encoder.model
+        started = time.perf_counter()
+        code = solver.solve(model)
+        solver_seconds = time.perf_counter() - started
+        result = BackendResult(
+            status=Status.UNKNOWN,
+            timings={"emission": encoded.seconds, "solver": solver_seconds},
+            stats={
+                "branches": solver.num_branches,
+                "conflicts": solver.num_conflicts,
+                "wall_time": solver.wall_time,
+                "cpsat_variables": len(model.proto.variables),
+                "cpsat_constraints": len(model.proto.constraints),
+                "cpsat_status": code.name,
+            },
+        )
+        if code == cp_model.MODEL_INVALID:
+            raise SolverError(
+                f"CP-SAT rejected the model csql built: {model.validate()}",
+                hint="this is a bug in csql's CP-SAT encoding; please report it with "
+                     "the output of `csql export --backend cpsat`",
+            )
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            has_objective = encoded.objective is not None
+            proven = code == cp_model.OPTIMAL
+            result.status = Status.OPTIMAL if proven else Status.FEASIBLE
+            result.assignment = {
+                v.index: int(solver.value(encoded.encoder.vars[v.index]))
+                for v in problem.variables
+            }
+            if has_objective:
+                result.objective = int(solver.value(encoded.objective))
+                result.bound = (float(result.objective) if proven or isinstance(
+                    encoded.objective, int) else float(solver.best_objective_bound))
+        elif code == cp_model.INFEASIBLE:
+            result.status = Status.INFEASIBLE
+            if core_mode:
+                found = solver.sufficient_assumptions_for_infeasibility()
+                # or-tools #5141: a returned index may not be one of our assumptions
+                result.core = sorted({encoded.assumptions[i] for i in found
+                                      if i in encoded.assumptions})
+        return result
+
+
+def _parameters_text(options: SolveOptions, remaining: float | None, core_mode: bool) -> str:
+    """SatParameters in text format, built through the protobuf class so that every name and
+    value is checked against the real schema (unknown names get a suggestion)."""
+    from google.protobuf import text_format
+    from ortools.sat import sat_parameters_pb2
+
+    params = sat_parameters_pb2.SatParameters()
+    if remaining is not None:
+        params.max_time_in_seconds = remaining
+    if options.workers < 0:
+        raise SolverError(f"workers must be 0 (all cores) or more, not {options.workers}")
+    # assumptions (and so cores) need a single worker
+    params.num_workers = 1 if core_mode else options.workers
+    params.random_seed = options.seed
+    if core_mode:
+        # or-tools #2649: presolve may drop assumption literals unless told to keep them
+        params.keep_all_feasible_solutions_in_presolve = True
+    fields = params.DESCRIPTOR.fields_by_name
+    for name, value in options.extra.items():
+        if name not in fields:
+            close = difflib.get_close_matches(name, list(fields), n=1)
+            raise SolverError(
+                f"unknown CP-SAT parameter '{name}'",
+                hint=f"did you mean '{close[0]}'?" if close
+                else "see ortools/sat/sat_parameters.proto for the parameter names",
+            )
+        try:
+            if isinstance(value, (list, tuple)):
+                getattr(params, name).extend(value)
+            else:
+                setattr(params, name, value)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise SolverError(
+                f"CP-SAT parameter '{name}' cannot take the value {value!r}: {exc}") from exc
+    return text_format.MessageToString(params)

@@ -1,0 +1,454 @@
+"""Translation of a ground problem into a CP-SAT model.
+
+Three entry points per expression, one per context it can appear in:
+
+* `linear(e)`  an integer expression as a bounded linear form (`Lin`); non-linear operators
+  (product, division, modulo, abs, min, max, element, if-then-else) get one auxiliary variable
+  defined by an unconditional CP-SAT constraint. These operators are total functions of their
+  arguments, so defining them unconditionally is sound in any context (the one exception,
+  `Element` with an index outside the array, is infeasible everywhere, as the ground IR says).
+* `literal(e)` a boolean expression as a fully reified literal (`l <=> e`), or a Python bool
+  when bounds already decide it.
+* `post(e, enforce)` a hard constraint `enforce[0] and ... => e`. Top-level constraints have
+  no enforcement literal and become plain CP-SAT constraints; a top-level `Implies` is
+  half-reified by moving its antecedent into `enforce`; unsat-core extraction passes one
+  assumption literal per constraint.
+
+CP-SAT takes enforcement literals only on bool_or, bool_and and linear constraints (its
+proto documentation; or-tools issues #1602, #1703), so everything posted under enforcement is
+built from those, and the globals without enforcement support (all_different, table) are
+posted natively only at the top level and decomposed otherwise. Bin packing is always
+per-bin linear sums over the shared `x == v` literals: unlike the cumulative encoding it
+takes a different capacity per bin directly, accepts enforcement literals, and shares its
+literals with `BinLoad` and equality comparisons.
+
+Translations are memoised by `id(node)` for the lifetime of one encoder (ground expressions
+are shared DAGs); the memo also holds the node, so an id cannot be reused by a temporary
+decomposition node while the encoder lives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csql.ir import ground as g
+from csql.ir.errors import InternalError
+
+from .cpsat_linear import NEGATED_OP, Lin, LinearBuilder, check_magnitude, decide, trunc_div
+
+Literal = Any  # a CP-SAT literal (IntVar of a boolean, or its negation) or a Python bool
+
+
+class CpSatEncoder:
+    """Builds one CP-SAT model from one ground problem."""
+
+    def __init__(self, problem: g.Problem) -> None:
+        from ortools.sat.python import cp_model
+
+        self.cp = cp_model
+        self.problem = problem
+        self.model = cp_model.CpModel()
+        self.lin = LinearBuilder()
+        self.vars: list[Any] = []  # CP-SAT variable per ground Var.index
+        self._cp_vars: list[Any] = []  # CP-SAT variable per CP-SAT index
+        self._is_literal: set[int] = set()  # CP-SAT indices created as boolean variables
+        self._sparse: dict[int, frozenset[int]] = {}  # CP-SAT index -> sparse domain
+        self._memo: dict[int, tuple[object, object]] = {}
+        self._eq_cache: dict[tuple, Literal] = {}
+        self._materialised: dict[tuple, Any] = {}
+        self._create_variables()
+
+    # ---- variables ------------------------------------------------------------------------
+
+    def _new_int(self, lo: int, hi: int, name: str = "") -> Any:
+        check_magnitude(lo, f"auxiliary variable {name or ''} lower bound")
+        check_magnitude(hi, f"auxiliary variable {name or ''} upper bound")
+        var = self.model.new_int_var(lo, hi, name)
+        self._track(var, lo, hi)
+        return var
+
+    def new_bool(self, name: str = "") -> Any:
+        var = self.model.new_bool_var(name)
+        self._track(var, 0, 1)
+        self._is_literal.add(var.index)
+        return var
+
+    def cp_var(self, index: int) -> Any:
+        """The CP-SAT variable with this CP-SAT (not ground) index."""
+        return self._cp_vars[index]
+
+    def _track(self, var: Any, lo: int, hi: int) -> None:
+        self.lin.register(var.index, lo, hi)
+        while len(self._cp_vars) <= var.index:
+            self._cp_vars.append(None)
+        self._cp_vars[var.index] = var
+
+    def _create_variables(self) -> None:
+        for v in self.problem.variables:
+            if v.is_bool:
+                var = self.new_bool(v.name)
+            elif v.values is not None or v.lb > v.ub:
+                values = v.values if v.values is not None else ()
+                if not values:
+                    # an empty domain: the problem has no solution at all
+                    var = self._new_int(0, 0, v.name)
+                    self.model.add_bool_or([])
+                else:
+                    check_magnitude(values[0], f"a value of {v.name}")
+                    check_magnitude(values[-1], f"a value of {v.name}")
+                    domain = self.cp.Domain.from_values(list(values))
+                    var = self.model.new_int_var_from_domain(domain, v.name)
+                    self._track(var, values[0], values[-1])
+                    if len(values) < values[-1] - values[0] + 1:
+                        self._sparse[var.index] = frozenset(values)
+            else:
+                var = self._new_int(v.lb, v.ub, v.name)
+            self.vars.append(var)
+
+    # ---- conversions between literals, Lin and OR-Tools expressions ------------------------
+
+    def lin_of_literal(self, lit: Literal) -> Lin:
+        if isinstance(lit, bool):
+            return self.lin.constant(int(lit))
+        if isinstance(lit, self.cp.IntVar):
+            return self.lin.var(lit.index)
+        base = ~lit
+        return self.lin.make({base.index: -1}, 1)
+
+    def expr(self, lin: Lin) -> Any:
+        """The OR-Tools linear expression (or int) of a `Lin`."""
+        if not lin.coefs:
+            return lin.constant
+        if len(lin.coefs) == 1 and lin.coefs[0][1] == 1 and lin.constant == 0:
+            return self._cp_vars[lin.coefs[0][0]]
+        return self.cp.LinearExpr.weighted_sum(
+            [self._cp_vars[v] for v, _ in lin.coefs], [c for _, c in lin.coefs]
+        ) + lin.constant
+
+    def affine(self, lin: Lin) -> Any:
+        """An affine OR-Tools expression (at most one variable) equal to `lin`, for the
+        constraints whose arguments must be affine (all_different, element, table)."""
+        if len(lin.coefs) <= 1:
+            return self.expr(lin)
+        key = (lin.coefs, lin.constant)
+        var = self._materialised.get(key)
+        if var is None:
+            var = self._new_int(lin.lo, lin.hi)
+            self.model.add(var == self.expr(lin))
+            self._materialised[key] = var
+        return var
+
+    def _aux(self, lo: int, hi: int) -> tuple[Any, Lin]:
+        var = self._new_int(lo, hi)
+        return var, self.lin.var(var.index)
+
+    # ---- integer expressions --------------------------------------------------------------
+
+    def linear(self, e: g.Expr) -> Lin:
+        if e.is_bool:
+            return self.lin_of_literal(self.literal(e))
+        hit = self._memo.get(id(e))
+        if hit is not None and hit[1] is not None:
+            return hit[1]  # type: ignore[return-value]
+        result = self._linear(e)
+        self._memo[id(e)] = (e, result)
+        return result
+
+    def _linear(self, e: g.Expr) -> Lin:  # noqa: C901 - one dispatch over node types
+        lb = self.lin
+        if isinstance(e, g.Var):
+            return lb.var(self.vars[e.index].index)
+        if isinstance(e, g.Const):
+            return lb.constant(int(e.value))
+        if isinstance(e, g.LinearSum):
+            return lb.combine([(c, self.linear(t)) for c, t in e.terms], e.constant)
+        if isinstance(e, g.Product):
+            return self._product(self.linear(e.left), self.linear(e.right))
+        if isinstance(e, g.Div):
+            return self._div(self.linear(e.numerator), e.divisor)
+        if isinstance(e, g.Mod):
+            return self._mod(self.linear(e.dividend), e.divisor)
+        if isinstance(e, g.Abs):
+            return self._abs(self.linear(e.arg))
+        if isinstance(e, (g.Min, g.Max)):
+            return self._min_max(e)
+        if isinstance(e, g.BoolAsInt):
+            return self.lin_of_literal(self.literal(e.arg))
+        if isinstance(e, g.IfThenElse):
+            return self._if_then_else_int(e)
+        if isinstance(e, g.Element):
+            return self._element(e)
+        if isinstance(e, g.BinLoad):
+            return self._bin_load(e)
+        raise InternalError(f"CP-SAT encoder: {type(e).__name__} is not an integer expression")
+
+    def _product(self, a: Lin, b: Lin) -> Lin:
+        if a.is_constant:
+            return self.lin.scale(b, a.constant)
+        if b.is_constant:
+            return self.lin.scale(a, b.constant)
+        corners = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi]
+        var, result = self._aux(min(corners), max(corners))
+        self.model.add_multiplication_equality(var, [self.expr(a), self.expr(b)])
+        return result
+
+    def _div(self, a: Lin, divisor: int) -> Lin:
+        if a.is_constant:
+            return self.lin.constant(trunc_div(a.constant, divisor))
+        if divisor == 1:
+            return a
+        ends = sorted((trunc_div(a.lo, divisor), trunc_div(a.hi, divisor)))
+        var, result = self._aux(ends[0], ends[1])
+        # CP-SAT's int_div truncates toward zero, as SQL does (checked in the tests).
+        self.model.add_division_equality(var, self.expr(a), divisor)
+        return result
+
+    def _mod(self, a: Lin, divisor: int) -> Lin:
+        m = abs(divisor)  # x % -m == x % m under truncation; CP-SAT wants a positive modulus
+        if a.is_constant:
+            return self.lin.constant(a.constant - m * trunc_div(a.constant, m))
+        if m == 1:
+            return self.lin.constant(0)
+        lo = 0 if a.lo >= 0 else max(a.lo, -(m - 1))
+        hi = 0 if a.hi <= 0 else min(a.hi, m - 1)
+        var, result = self._aux(lo, hi)
+        # CP-SAT's int_mod gives the remainder the sign of the dividend, as SQL does.
+        self.model.add_modulo_equality(var, self.expr(a), m)
+        return result
+
+    def _abs(self, a: Lin) -> Lin:
+        if a.lo >= 0:
+            return a
+        if a.hi <= 0:
+            return self.lin.scale(a, -1)
+        var, result = self._aux(0, max(-a.lo, a.hi))
+        self.model.add_abs_equality(var, self.expr(a))
+        return result
+
+    def _min_max(self, e: g.Min | g.Max) -> Lin:
+        args = [self.linear(a) for a in e.args]
+        if len(args) == 1:
+            return args[0]
+        pick = min if isinstance(e, g.Min) else max
+        if all(a.is_constant for a in args):
+            return self.lin.constant(pick(a.constant for a in args))
+        var, result = self._aux(pick(a.lo for a in args), pick(a.hi for a in args))
+        post = self.model.add_min_equality if pick is min else self.model.add_max_equality
+        post(var, [self.expr(a) for a in args])
+        return result
+
+    def _if_then_else_int(self, e: g.IfThenElse) -> Lin:
+        cond = self.literal(e.cond)
+        if isinstance(cond, bool):
+            return self.linear(e.then if cond else e.else_)
+        then, other = self.linear(e.then), self.linear(e.else_)
+        if then.is_constant and other.is_constant:
+            # else + (then - else) * cond: stays linear, no auxiliary variable
+            return self.lin.combine(
+                [(then.constant - other.constant, self.lin_of_literal(cond))], other.constant)
+        var, result = self._aux(min(then.lo, other.lo), max(then.hi, other.hi))
+        self.model.add(var == self.expr(then)).only_enforce_if(cond)
+        self.model.add(var == self.expr(other)).only_enforce_if(~cond)
+        return result
+
+    def _element(self, e: g.Element) -> Lin:
+        index = self.linear(e.index)
+        first, last = max(index.lo, 0), min(index.hi, len(e.values) - 1)
+        if first > last:
+            self.model.add_bool_or([])  # no index inside the array: infeasible everywhere
+            return self.lin.constant(0)
+        if first == last and index.is_constant:
+            return self.lin.constant(e.values[first])
+        reachable = e.values[first:last + 1]
+        var, result = self._aux(min(reachable), max(reachable))
+        self.model.add_element(self.affine(index), list(e.values), var)
+        return result
+
+    def _bin_load(self, e: g.BinLoad) -> Lin:
+        parts: list[tuple[int, Lin]] = []
+        for item, demand in zip(e.assignment, e.demands):
+            lit = self.eq_literal(self.linear(item), e.bin)
+            if lit is False:
+                continue
+            d = self.linear(demand)
+            if lit is True:
+                parts.append((1, d))
+            elif d.is_constant:
+                parts.append((d.constant, self.lin_of_literal(lit)))
+            else:
+                var, share = self._aux(min(0, d.lo), max(0, d.hi))
+                self.model.add(var == self.expr(d)).only_enforce_if(lit)
+                self.model.add(var == 0).only_enforce_if(~lit)
+                parts.append((1, share))
+        return self.lin.combine(parts)
+
+    # ---- boolean expressions --------------------------------------------------------------
+
+    def eq_literal(self, x: Lin, value: int) -> Literal:
+        """A literal for `x == value`, created once per (variable, value) and shared by every
+        comparison, bin load and table row that asks for it."""
+        if x.is_constant:
+            return x.constant == value
+        if not x.lo <= value <= x.hi:
+            return False
+        single = x.single_var
+        if single is not None:
+            v, c = single
+            target, rest = divmod(value - x.constant, c)
+            if rest:
+                return False
+            sparse = self._sparse.get(v)
+            if sparse is not None and target not in sparse:
+                return False
+            if v in self._is_literal:
+                return self._cp_vars[v] if target == 1 else ~self._cp_vars[v]
+            key: tuple = (v, target)
+            lhs, rhs = self._cp_vars[v], target
+        else:
+            key = (x.coefs, x.constant - value)
+            lhs, rhs = self.expr(x), value
+        lit = self._eq_cache.get(key)
+        if lit is None:
+            lit = self.new_bool()
+            self.model.add(lhs == rhs).only_enforce_if(lit)
+            self.model.add(lhs != rhs).only_enforce_if(~lit)
+            self._eq_cache[key] = lit
+        return lit
+
+    def literal(self, e: g.Expr) -> Literal:
+        hit = self._memo.get(id(e))
+        if hit is not None and hit[1] is not None:
+            return hit[1]
+        result = self._literal(e)
+        self._memo[id(e)] = (e, result)
+        return result
+
+    def _literal(self, e: g.Expr) -> Literal:  # noqa: C901 - one dispatch over node types
+        if isinstance(e, g.Var):
+            if not e.is_bool:
+                raise InternalError(f"integer variable {e.name} used as a boolean")
+            return self.vars[e.index]
+        if isinstance(e, g.Const):
+            return bool(e.value)
+        if isinstance(e, g.Compare):
+            return self._compare_literal(e.op, self.linear(e.left), self.linear(e.right))
+        if isinstance(e, g.Not):
+            lit = self.literal(e.arg)
+            return (not lit) if isinstance(lit, bool) else ~lit
+        if isinstance(e, g.And):
+            return self._and([self.literal(a) for a in e.args])
+        if isinstance(e, g.Or):
+            return self._or([self.literal(a) for a in e.args])
+        if isinstance(e, g.Implies):
+            ante = self.literal(e.antecedent)
+            return self._or([(not ante) if isinstance(ante, bool) else ~ante,
+                             self.literal(e.consequent)])
+        if isinstance(e, g.InSet):
+            return self._in_set_literal(self.linear(e.arg), e.values)
+        if isinstance(e, g.IfThenElse):
+            return self._if_then_else_bool(e)
+        if isinstance(e, (g.AllDifferent, g.AllEqual, g.Increasing, g.Table, g.BinPacking)):
+            return self.literal(self.decompose(e))
+        raise InternalError(f"CP-SAT encoder: {type(e).__name__} is not a boolean expression")
+
+    def _compare_literal(self, op: str, left: Lin, right: Lin) -> Literal:
+        diff = self.lin.difference(left, right)
+        decided = decide(op, diff.lo, diff.hi)
+        if decided is not None:
+            return decided
+        if op == "=":
+            return self.eq_literal(diff, 0)
+        if op == "!=":
+            return ~self.eq_literal(diff, 0)
+        lit = self.new_bool()
+        self.model.add(self.relation(diff, op)).only_enforce_if(lit)
+        self.model.add(self.relation(diff, NEGATED_OP[op])).only_enforce_if(~lit)
+        return lit
+
+    def relation(self, diff: Lin, op: str) -> Any:
+        x = self.expr(diff)
+        if op == "=":
+            return x == 0
+        if op == "!=":
+            return x != 0
+        if op == "<":
+            return x <= -1
+        if op == "<=":
+            return x <= 0
+        if op == ">":
+            return x >= 1
+        return x >= 0
+
+    def _and(self, lits: list[Literal]) -> Literal:
+        if any(lit is False for lit in lits):
+            return False
+        lits = [lit for lit in lits if lit is not True]
+        if not lits:
+            return True
+        if len(lits) == 1:
+            return lits[0]
+        out = self.new_bool()
+        self.model.add_bool_and(lits).only_enforce_if(out)
+        self.model.add_bool_or([~lit for lit in lits] + [out])
+        return out
+
+    def _or(self, lits: list[Literal]) -> Literal:
+        negated = [(not lit) if isinstance(lit, bool) else ~lit for lit in lits]
+        out = self._and(negated)
+        return (not out) if isinstance(out, bool) else ~out
+
+    def _in_set_literal(self, x: Lin, values: tuple[int, ...]) -> Literal:
+        inside = [v for v in values if x.lo <= v <= x.hi]
+        if x.is_constant:
+            return x.constant in inside
+        if not inside:
+            return False
+        if len(inside) == 1:
+            return self.eq_literal(x, inside[0])
+        domain = self.cp.Domain.from_values(inside)
+        outside = domain.complement().intersection_with(self.cp.Domain(x.lo, x.hi))
+        if outside.is_empty():
+            return True
+        lit = self.new_bool()
+        self.model.add_linear_expression_in_domain(self.expr(x), domain).only_enforce_if(lit)
+        self.model.add_linear_expression_in_domain(self.expr(x), outside).only_enforce_if(~lit)
+        return lit
+
+    def _if_then_else_bool(self, e: g.IfThenElse) -> Literal:
+        cond = self.literal(e.cond)
+        if isinstance(cond, bool):
+            return self.literal(e.then if cond else e.else_)
+        then, other = self.literal(e.then), self.literal(e.else_)
+        # (cond and then) or (not cond and else), as two reified conjunctions
+        return self._or([self._and([cond, then]), self._and([~cond, other])])
+
+    # ---- decompositions of globals, as ground IR (shared by literal() and post()) ---------
+
+    def decompose(self, e: g.Expr) -> g.Expr:
+        """An equivalent expression over comparisons and connectives, kept alive and cached."""
+        key = ("decomposition", id(e))
+        hit = self._materialised.get(key)
+        if hit is not None:
+            return hit
+        out: g.Expr
+        if isinstance(e, g.AllDifferent):
+            out = g.And(tuple(g.Compare("!=", a, b) for i, a in enumerate(e.args)
+                              for b in e.args[i + 1:]))
+        elif isinstance(e, g.AllEqual):
+            out = g.And(tuple(g.Compare("=", a, b) for a, b in zip(e.args, e.args[1:])))
+        elif isinstance(e, g.Increasing):
+            out = g.And(tuple(g.Compare("<=", a, b) for a, b in zip(e.args, e.args[1:])))
+        elif isinstance(e, g.Table):
+            out = g.Or(tuple(g.And(tuple(g.Compare("=", a, g.Const(v))
+                                         for a, v in zip(e.args, row))) for row in e.rows))
+        elif isinstance(e, g.BinPacking):
+            fits = tuple(g.Compare("<=", g.BinLoad(e.assignment, tuple(map(g.Const, e.demands)),
+                                                   b), g.Const(cap))
+                         for b, cap in zip(e.bins, e.capacities))
+            inside = tuple(g.InSet(a, tuple(sorted(set(e.bins)))) for a in e.assignment)
+            out = g.And(inside + fits)
+        else:
+            raise InternalError(f"CP-SAT encoder has no decomposition of {type(e).__name__}")
+        self._materialised[key] = out
+        self._materialised[("node", id(e))] = e  # keep the source alive too
+        return out
