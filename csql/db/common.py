@@ -13,7 +13,7 @@ from typing import Any
 
 from ..ir.errors import DataError
 from ..ir.span import Span
-from .sqltext import abbreviate, first_line, split_statements
+from .sqltext import Statement, abbreviate, first_line, split_statements
 
 
 def quote_identifier(name: str) -> str:
@@ -45,6 +45,9 @@ class BaseAdapter:
 
     def _run_script_statement(self, sql: str) -> None:
         self._cursor(sql, ())
+
+    def _script_statements(self, sql_text: str) -> list[Statement]:
+        return split_statements(sql_text)
 
     def _row_converter(self, description: Any) -> Callable[[tuple], tuple] | None:
         """A per-row fix-up turning driver values into plain Python ones, or None if none."""
@@ -122,7 +125,7 @@ class BaseAdapter:
 
     def script(self, sql_text: str, filename: str = "<script>") -> None:
         """Run the statements one by one so a failure names its statement and line."""
-        for stmt in split_statements(sql_text):
+        for stmt in self._script_statements(sql_text):
             try:
                 self._run_script_statement(stmt.text)
             except self._driver_errors() as exc:
