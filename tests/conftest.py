@@ -8,6 +8,7 @@ never skipped silently. Deselect them on purpose with `-m "not postgres"`.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -92,11 +93,9 @@ class ThrowawayPostgres:
 
     def stop(self) -> None:
         if self.started:
-            try:
+            with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
                 self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data,
                           "-m", "immediate", "-w", "stop")
-            except (RuntimeError, subprocess.TimeoutExpired):
-                pass
             self.started = False
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -112,7 +111,7 @@ def postgres_url() -> Iterator[str]:
     try:
         server = ThrowawayPostgres()
         url = server.start()
-    except Exception as exc:  # noqa: BLE001 - any failure becomes one clear message
+    except Exception as exc:  # any failure becomes one clear message
         if server is not None:
             server.stop()
         pytest.fail(
