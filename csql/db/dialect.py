@@ -103,13 +103,13 @@ _TYPE_NAMES = {
 
 def sql_type_name(dialect: str, logical_type: str, array: bool = False) -> str:
     """The column type for a csql logical type (`array=True`: an array of it; SQLite keeps
-    arrays as JSON text)."""
+    arrays as JSON text in a column declared `JSON`)."""
     names = _TYPE_NAMES[_check(dialect)]
     if logical_type not in names:
         raise InternalError(f"no column type for logical type {logical_type!r}; "
                             f"expected one of {', '.join(names)}")
     if array:
-        return "TEXT" if dialect == SQLITE else names[logical_type] + "[]"
+        return "JSON" if dialect == SQLITE else names[logical_type] + "[]"
     return names[logical_type]
 
 

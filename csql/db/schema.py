@@ -141,6 +141,8 @@ def ensure_schema(db: Database, program: logical.Program) -> SchemaChanges:
         try:
             for statement in _view_statements(db, view):
                 db.execute(statement)
+            # SQLite accepts a view over missing relations until it is read: read it now.
+            db.query(f"SELECT * FROM {db.quote(view.name)} WHERE 1 = 0")
         except DataError as exc:
             raise _located(exc, program, view.span,
                            f"cannot create data view {view.name}: {exc.message}",

@@ -3,9 +3,9 @@
 SQLite has no boolean type: connections csql opens parse declared BOOLEAN/BOOL columns back
 into Python bools (a converter registered with `sqlite3`), so `SELECT flag FROM t` reads True;
 computed boolean expressions still come back as 0/1, which csql treats as booleans by their
-declared types. Arrays have no SQLite type either: array columns of temporary tables are
-stored as JSON text. Connections csql opens run in autocommit mode and `transaction()` issues
-BEGIN itself, nesting with savepoints.
+declared types. Arrays have no SQLite type either: array columns of temporary tables (declared
+`JSON`, or any `T[]` type) are stored as JSON text. Connections csql opens run in autocommit
+mode and `transaction()` issues BEGIN itself, nesting with savepoints.
 """
 
 from __future__ import annotations
@@ -135,8 +135,9 @@ class SqliteDatabase(BaseAdapter):
 
     def create_temp_table(self, name: str, columns: Sequence[tuple[str, str]],
                           rows: Sequence[Sequence[object]]) -> None:
-        array_columns = [i for i, (_, t) in enumerate(columns) if t.strip().endswith("]")]
-        ddl_types = ["TEXT" if i in array_columns else t for i, (_, t) in enumerate(columns)]
+        array_columns = [i for i, (_, t) in enumerate(columns)
+                         if t.strip().endswith("]") or t.strip().upper() == "JSON"]
+        ddl_types = ["JSON" if i in array_columns else t for i, (_, t) in enumerate(columns)]
         column_ddl = ", ".join(f"{self.quote(c)} {t}" for (c, _), t in zip(columns, ddl_types))
         with self.transaction():
             self.execute(f"DROP TABLE IF EXISTS temp.{self.quote(name)}")
