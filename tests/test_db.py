@@ -184,6 +184,16 @@ def test_iterate_streams_in_batches(any_db: Database) -> None:
     assert list(any_db.iterate("SELECT n FROM nums WHERE n < 0")) == []
 
 
+def test_iterate_survives_queries_in_between(any_db: Database) -> None:
+    any_db.create_temp_table("nums", [("n", "BIGINT")], [(i,) for i in range(3000)])
+    count = 0
+    for _ in any_db.iterate("SELECT n FROM nums", batch=100):
+        count += 1
+        if count % 500 == 0:
+            assert any_db.query("SELECT 42") == [(42,)]
+    assert count == 3000
+
+
 # ------------------------------------------------------------------------------------------
 # Temporary tables
 

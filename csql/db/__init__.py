@@ -13,10 +13,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..ir.errors import DataError
 from .base import DUCKDB, POSTGRES, SQLITE, Database
+from .schema import ensure_schema, load_data
 
 SCHEMES = ("duckdb://", "sqlite://", "postgresql://", "postgres://")
 
-__all__ = ["DUCKDB", "POSTGRES", "SQLITE", "SCHEMES", "Database", "connect", "parse_url"]
+__all__ = ["DUCKDB", "POSTGRES", "SQLITE", "SCHEMES", "Database", "connect", "ensure_schema",
+           "load_data", "parse_url"]
 
 
 def redact(url: str) -> str:

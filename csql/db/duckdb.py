@@ -10,7 +10,7 @@ so nested transactions share the outermost one; an inner failure dooms the whole
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -64,6 +64,14 @@ class DuckDbDatabase(BaseAdapter):
         if params:
             return self.connection.execute(sql, list(params))
         return self.connection.execute(sql)
+
+    def iterate(
+        self, sql: str, params: Sequence[object] = (), batch: int = 10_000
+    ) -> Iterator[tuple]:
+        """Fetched whole before the first row is yielded: a DuckDB connection has one pending
+        result, and any statement run while a caller is still iterating (the grounder queries
+        as it goes) would silently cut the stream short."""
+        yield from self.query(sql, params)
 
     def _row_converter(self, description: Any) -> Callable[[tuple], tuple] | None:
         fixes: list[Callable[[object], object] | None] = []
