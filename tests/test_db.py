@@ -59,7 +59,7 @@ def test_parse_url_every_scheme() -> None:
     assert parse_url("postgres://me@h/db") == (POSTGRES, "postgres://me@h/db")
 
 
-@pytest.mark.parametrize("url", ["mysql://u@h/db", "duckdb", "/tmp/x.duckdb", "file:///x.db"])
+@pytest.mark.parametrize("url", ["mysql://u@h/db", "duckdb", "state.duckdb", "file:///x.db"])
 def test_unknown_scheme_is_a_data_error_listing_schemes(url: str) -> None:
     with pytest.raises(DataError) as info:
         connect(url)
