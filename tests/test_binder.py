@@ -199,3 +199,16 @@ def test_hundred_statements_bind_quickly():
     program = bind(SCHEMA + body)
     assert len(program.constraints) == 100
     assert time.perf_counter() - start < 1.0
+
+
+def test_aggregate_over_view_with_conditional_rows_is_symbolic():
+    p = prog("create view placed as select p.uid, n.cpu_m from pods p join nodes n "
+             "on p.node_name = n.name;\n"
+             "create constraint c as select * from placed group by uid "
+             "check all_different(cpu_m)")
+    view = p.get("placed")
+    assert isinstance(view, L.SymbolicView)
+    assert [c.kind for c in view.columns] == ["constant", "constant"]
+    c = p.get("c")
+    assert not c.query.group_by[0].symbolic
+    assert c.expr.symbolic and not c.expr.args[0].symbolic

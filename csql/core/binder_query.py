@@ -51,6 +51,16 @@ class QueryBinder(ExprBinder):
                                     "(CREATE CONSTRAINT without CHECK) can be read")
         return stmt
 
+    def has_conditional_rows(self, name: str) -> bool:
+        """Whether a relation's rows exist only under some assignments: an ungrouped symbolic
+        view with a variable qualifier (directly or through its sources). Every aggregate over
+        such a relation depends on the variables even if its argument is a constant column."""
+        rel = self.catalog.get(name)
+        if not isinstance(rel, L.SymbolicView) or rel.query.grouped:
+            return False
+        return bool(rel.query.variable_qualifiers) or any(
+            self.has_conditional_rows(s.relation) for s in rel.query.sources)
+
     def _add_sources(self, item: A.FromNode, scope: Scope, on_conditions: list[A.Node]) -> None:
         if isinstance(item, A.TableRef):
             rel = self.relation(item.name, item.span)
@@ -97,7 +107,8 @@ class QueryBinder(ExprBinder):
             bound = self.expr(cnode, scope, clause)
             self._need_predicate(bound, clause.name)
             (variable if bound.symbolic else constant).append(bound)
-        scope.variable_rows = bool(variable)
+        scope.variable_rows = bool(variable) or any(
+            self.has_conditional_rows(src.relation) for src in scope.sources)
         select = self._select_items(core, scope, symbolic_view)
         if core.distinct:
             for item in select:
