@@ -211,6 +211,46 @@ def test_increasing_follows_primary_key_order(any_db: Database) -> None:
     assert (v.statement, v.kind, v.rows) == ("ordered", "check", [{}])
 
 
+ORDERED_JOBS = """
+CREATE TABLE job (id INTEGER PRIMARY KEY, grp VARCHAR(5), controllable__slot INTEGER,
+                  controllable__on BOOLEAN);
+"""
+GROUPED_JOBS = "INSERT INTO job VALUES " + ", ".join(
+    f"({i}, '{g}', NULL, NULL)" for i, g in ((1, "x"), (2, "x"), (3, "y"), (4, "x"), (5, "y")))
+
+
+def job_rows(slots: dict[int, int], on: set[int]) -> dict[str, list[dict]]:
+    groups = {1: "x", 2: "x", 3: "y", 4: "x", 5: "y"}
+    return {"job": [{"id": i, "grp": g, "controllable__slot": slots[i],
+                     "controllable__on": i in on} for i, g in groups.items()]}
+
+
+def test_increasing_in_order_by_order_over_selected_rows(any_db: Database) -> None:
+    program = ORDERED_JOBS + """CREATE CONSTRAINT desc_order AS SELECT * FROM job
+        WHERE controllable__on ORDER BY id DESC CHECK increasing(controllable__slot);"""
+    slots = {1: 9, 2: 5, 3: 0, 4: 1, 5: 0}
+    # selected ids in descending order 4, 2, 1 carry 1, 5, 9; the unselected 3 and 5 (slot 0)
+    # would break the order if they counted (4 then 3: 1 > 0)
+    assert run(any_db, program, GROUPED_JOBS, job_rows(slots, {1, 2, 4})).ok
+    v = only(run(any_db, program, GROUPED_JOBS, job_rows(slots, {1, 2, 3, 4})))
+    assert (v.statement, v.kind, v.rows) == ("desc_order", "check", [{}])
+
+
+def test_all_different_per_group_with_having(any_db: Database) -> None:
+    program = ORDERED_JOBS + """CREATE CONSTRAINT distinct_slots AS
+        CHECK all_different(controllable__slot) FROM job WHERE controllable__on
+        GROUP BY grp HAVING grp <> 'y';"""
+    # group y (slots 0, 0) is filtered out by HAVING; group x has 9, 5, 1
+    assert run(any_db, program, GROUPED_JOBS,
+               job_rows({1: 9, 2: 5, 3: 0, 4: 1, 5: 0}, {1, 2, 3, 4, 5})).ok
+    # x: 9, 5, 5 repeats; with job 2 unselected it would not
+    assert run(any_db, program, GROUPED_JOBS,
+               job_rows({1: 9, 2: 5, 3: 0, 4: 5, 5: 0}, {1, 4})).ok
+    v = only(run(any_db, program, GROUPED_JOBS,
+                 job_rows({1: 9, 2: 5, 3: 0, 4: 5, 5: 0}, {1, 2, 4})))
+    assert (v.statement, v.kind, v.rows) == ("distinct_slots", "check", [{"grp": "x"}])
+
+
 CAPACITY = """CREATE CONSTRAINT packed AS SELECT * FROM vm JOIN pm ON vm.controllable__pm = pm.name
               CHECK capacity_constraint(vm.controllable__pm, pm.name, vm.cpu, pm.cpu);"""
 
