@@ -1,0 +1,529 @@
+"""The CP-SAT backend against the ground-IR evaluator.
+
+Every answer is checked with `ground_eval` (the definition of each node's meaning), and small
+problems are compared with a brute-force enumeration of all assignments: same status, same
+optimal objective. The property test at the end generates random problems over every node
+type, reified and at the top level.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from csql.backends.base import SolveOptions, Status, get_backend
+from csql.backends.cpsat import CpSatBackend
+from csql.ir import ground as g
+from csql.ir.errors import SolverError, UnsupportedError
+from csql.ir.ground_eval import children, evaluate, objective_value, violations
+
+pytest.importorskip("ortools")
+
+PROV = g.Provenance("test", "check")
+
+
+def solve(problem: g.Problem, **options: object) -> object:
+    return CpSatBackend().solve(problem, SolveOptions(**options))  # type: ignore[arg-type]
+
+
+def domain(var: g.Var) -> list[int]:
+    return list(var.values) if var.values is not None else list(range(var.lb, var.ub + 1))
+
+
+def _elements(problem: g.Problem) -> list[g.Element]:
+    found: dict[int, g.Element] = {}
+    stack: list[g.Expr] = [c.expr for c in problem.constraints]
+    stack += [t.expr for t in problem.objective]
+    seen: set[int] = set()
+    while stack:
+        e = stack.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, g.Element):
+            found[id(e)] = e
+        stack.extend(children(e))
+    return list(found.values())
+
+
+def brute_force(problem: g.Problem, constraints: list[int] | None = None
+                ) -> tuple[bool, int | None]:
+    """(feasible, best objective) over every assignment of the variables' domains.
+
+    An `Element` whose index falls outside its array makes the assignment infeasible wherever
+    the element occurs (the ground IR's rule), even in a branch the evaluator would skip."""
+    chosen = problem.constraints if constraints is None else [
+        problem.constraints[i] for i in constraints]
+    elements = _elements(problem)
+    best: int | None = None
+    feasible = False
+    for values in itertools.product(*(domain(v) for v in problem.variables)):
+        assignment = dict(enumerate(values))
+        if any(not 0 <= evaluate(e.index, assignment) < len(e.values) for e in elements):
+            continue
+        if all(evaluate(c.expr, assignment) for c in chosen):
+            feasible = True
+            if constraints is None:
+                value = objective_value(problem, assignment)
+                best = value if best is None else max(best, value)
+    return feasible, best
+
+
+def check_against_brute_force(problem: g.Problem) -> None:
+    result = solve(problem)
+    feasible, best = brute_force(problem)
+    if not feasible:
+        assert result.status == Status.INFEASIBLE
+        return
+    assert result.status == Status.OPTIMAL
+    assert violations(problem, result.assignment) == []
+    if problem.objective:
+        assert result.objective == best
+        assert result.objective == objective_value(problem, result.assignment)
+    else:
+        assert result.objective is None
+
+
+# ---- one test per node type -----------------------------------------------------------------
+
+
+def _node_cases() -> dict[str, g.Problem]:
+    cases: dict[str, g.Problem] = {}
+
+    def new(name: str) -> tuple[g.Problem, g.Var, g.Var, g.Var]:
+        p = g.Problem()
+        x = p.new_var("x", lb=-4, ub=4)
+        y = p.new_var("y", values=(-3, 0, 2, 5))
+        b = p.new_var("b", is_bool=True)
+        cases[name] = p
+        return p, x, y, b
+
+    p, x, y, b = new("LinearSum")
+    p.add(g.Compare("<=", g.LinearSum(((2, x), (-3, y)), 1), g.Const(3)), PROV)
+    p.maximize(g.LinearSum(((1, x), (1, y))), PROV)
+    p, x, y, b = new("Product")
+    p.add(g.Compare("<", g.Product(x, y), g.Const(-5)), PROV)
+    p.maximize(g.LinearSum(((1, x), (-1, y))), PROV)
+    p, x, y, b = new("Div")
+    p.add(g.Compare("=", g.Div(x, -3), g.Const(1)), PROV)
+    p.maximize(g.LinearSum(((-1, x),)), PROV)
+    p, x, y, b = new("Mod")
+    p.add(g.Compare("=", g.Mod(g.LinearSum(((1, x), (1, y))), 4), g.Const(-1)), PROV)
+    p.maximize(g.LinearSum(((1, x), (2, y))), PROV)
+    p, x, y, b = new("Abs")
+    p.add(g.Compare(">=", g.Abs(g.LinearSum(((1, x), (1, y)))), g.Const(7)), PROV)
+    p.maximize(g.Abs(g.LinearSum(((1, x), (-2, y)))), PROV)
+    p, x, y, b = new("Min")
+    p.maximize(g.Min((x, y, g.Const(1))), PROV)
+    p, x, y, b = new("Max")
+    p.add(g.Compare("<=", g.Max((x, y)), g.Const(1)), PROV)
+    p.maximize(g.LinearSum(((-1, g.Max((x, g.Const(-2)))), (1, y))), PROV)
+    p, x, y, b = new("BoolAsInt")
+    p.maximize(g.LinearSum(((3, g.BoolAsInt(b)), (1, g.BoolAsInt(g.Compare(">", x, y))))), PROV)
+    p, x, y, b = new("IfThenElse")
+    p.add(g.IfThenElse(b, g.Compare(">", x, y), g.Compare("<", x, g.Const(-2))), PROV)
+    p.add(g.Not(g.IfThenElse(g.Compare(">", y, g.Const(0)), b, g.Compare(">", x, y))), PROV)
+    p.maximize(g.IfThenElse(g.Compare("=", x, y), g.LinearSum(((5, x),)), y), PROV)
+    p, x, y, b = new("Element")
+    p.add(g.Compare(">=", g.Element(g.LinearSum(((1, x),), 4), (9, -1, 3, 7, 2, 8, 0, 5, 6)),
+                    g.Const(6)), PROV)
+    p.maximize(g.LinearSum(((-1, x),)), PROV)
+    p, x, y, b = new("Compare")
+    p.add(g.Compare("!=", x, g.Const(4)), PROV)
+    p.add(g.Or((g.Compare("=", b, g.Compare(">", x, g.Const(2))), g.Compare(">=", y, x))), PROV)
+    p.maximize(g.LinearSum(((1, x), (1, y), (1, g.BoolAsInt(b)))), PROV)
+    p, x, y, b = new("And/Or/Not/Implies")
+    p.add(g.Not(g.And((b, g.Compare(">", x, g.Const(0))))), PROV)
+    p.add(g.Not(g.Compare("<", x, g.Const(-1))), PROV)
+    p.add(g.Implies(g.And((b, g.Compare("<", y, g.Const(1)))), g.Compare(">", x, g.Const(3))),
+          PROV)
+    p.add(g.Implies(g.Compare("<", y, g.Const(3)), g.Or((b, g.Compare("=", x, y)))), PROV)
+    p.maximize(g.LinearSum(((1, x), (-1, y))), PROV)
+    p, x, y, b = new("InSet")
+    p.add(g.InSet(x, (-4, -1, 3)), PROV)
+    p.add(g.Or((g.Not(g.InSet(y, (2, 5))), g.Compare("<", x, g.Const(0)))), PROV)
+    p.maximize(g.LinearSum(((1, x), (1, y))), PROV)
+    p, x, y, b = new("AllDifferent")
+    z = p.new_var("z", lb=0, ub=2)
+    p.add(g.AllDifferent((x, y, z, g.Const(2))), PROV)
+    p.add(g.Or((b, g.AllDifferent((x, g.LinearSum(((1, z),), 1))))), PROV)
+    p.maximize(g.LinearSum(((1, z), (-2, g.BoolAsInt(b)), (1, x))), PROV)
+    p, x, y, b = new("AllEqual")
+    p.add(g.Implies(b, g.AllEqual((x, y, g.Const(2)))), PROV)
+    p.maximize(g.LinearSum(((10, g.BoolAsInt(b)), (-1, x))), PROV)
+    p, x, y, b = new("Increasing")
+    p.add(g.Increasing((y, x, g.Const(3))), PROV)
+    p.add(g.Not(g.Increasing((x, y))), PROV)
+    p.maximize(g.LinearSum(((1, y),)), PROV)
+    p, x, y, b = new("Table")
+    rows = ((1, 2), (-4, 5), (3, -3), (9, 9))
+    p.add(g.Table((x, y), rows), PROV)
+    p.add(g.Or((b, g.Table((y, x), ((5, -4),)))), PROV)
+    p.maximize(g.LinearSum(((1, x), (-5, g.BoolAsInt(b)))), PROV)
+    p, x, y, b = new("BinPacking")
+    items = [p.new_var(f"item{i}", lb=0, ub=2) for i in range(3)]
+    p.add(g.BinPacking(tuple(items), (4, 3, 2), (0, 1), (5, 4)), PROV)
+    p.maximize(g.LinearSum(tuple((1, v) for v in items)), PROV)
+    p, x, y, b = new("BinPacking reified")
+    items = [p.new_var(f"item{i}", lb=0, ub=2) for i in range(3)]
+    p.add(g.Implies(b, g.BinPacking(tuple(items), (4, 3, 2), (1, 2), (3, 6))), PROV)
+    p.add(g.Or((b, g.Compare("=", x, g.Const(-4)))), PROV)
+    p.maximize(g.LinearSum(((1, x), (1, items[0]), (1, items[1]), (-1, items[2]))), PROV)
+    p, x, y, b = new("BinLoad")
+    items = [p.new_var(f"item{i}", lb=0, ub=2) for i in range(2)]
+    items.append(p.new_var("fixed", values=(1,)))  # always in bin 1: its demand counts as is
+    load1 = g.BinLoad(tuple(items), (g.Const(4), g.Const(2), x), 1)
+    p.add(g.Compare("<=", load1, g.Const(5)), PROV)
+    p.add(g.Compare(">=", g.BinLoad(tuple(items), (g.Const(1),) * 3, 2), g.Const(1)), PROV)
+    p.maximize(g.LinearSum(((1, load1), (1, items[0]))), PROV)
+    p, x, y, b = new("satisfaction")
+    p.add(g.Compare("=", g.LinearSum(((1, x), (1, y))), g.Const(3)), PROV)
+    return cases
+
+
+NODE_CASES = _node_cases()
+
+
+@pytest.mark.parametrize("name", list(NODE_CASES))
+def test_node_type_matches_brute_force(name: str) -> None:
+    check_against_brute_force(NODE_CASES[name])
+
+
+def _connectives(c: g.Var, a: g.Var, e: g.Var) -> dict[str, g.Expr]:
+    a_int, e_int = g.BoolAsInt(a), g.BoolAsInt(e)
+    return {
+        "and": g.And((c, a, g.Not(e))),
+        "or": g.Or((c, g.Not(a), e)),
+        "implies": g.Implies(g.And((c, a)), e),
+        "ite": g.IfThenElse(c, a, e),
+        "bool =": g.Compare("=", a, g.Or((c, e))),
+        "bool !=": g.Compare("!=", a, e),
+        "literal = 0": g.Compare("=", a_int, g.Const(0)),
+        "inset whole range": g.InSet(g.LinearSum(((1, a_int), (1, e_int))), (-1, 0, 1, 2)),
+        "inset with a hole": g.InSet(g.LinearSum(((1, a_int), (1, e_int))), (0, 2)),
+        "table": g.Table((a_int, e_int, g.BoolAsInt(c)), ((1, 0, 1), (0, 0, 0), (1, 1, 0))),
+        "all different": g.AllDifferent((a_int, e_int, g.Const(1))),
+        "bin packing": g.BinPacking((a_int, e_int, g.BoolAsInt(c)), (2, 1, 1), (0, 1), (3, 1)),
+    }
+
+
+CONNECTIVES = list(_connectives(*(g.Var(i, n, True, 0, 1) for i, n in enumerate("cae"))))
+
+
+@pytest.mark.parametrize("name", CONNECTIVES)
+@pytest.mark.parametrize("context", ["top", "negated", "reified"])
+def test_truth_table(name: str, context: str) -> None:
+    """Every row of the truth table, in each context the encoder treats differently."""
+    for values in itertools.product((0, 1), repeat=4):
+        p = g.Problem()
+        c, a, e, r = (p.new_var(n, is_bool=True) for n in "caer")
+        expr = _connectives(c, a, e)[name]
+        if context == "top":
+            p.add(expr, PROV)
+        elif context == "negated":
+            p.add(g.Not(expr), PROV)
+        else:
+            p.add(g.Compare("=", r, expr), PROV)
+        for var, value in zip((c, a, e, r), values):
+            p.add(g.Compare("=", g.BoolAsInt(var), g.Const(value)), PROV)
+        expected = not violations(p, dict(enumerate(values)))
+        assert solve(p).status == (Status.OPTIMAL if expected else Status.INFEASIBLE), values
+
+
+def test_division_and_modulo_follow_sql_on_negative_values() -> None:
+    p = g.Problem()
+    x = p.new_var("x", lb=-20, ub=20)
+    q, r, q2, r2 = (p.new_var(n, lb=-20, ub=20) for n in ("q", "r", "q2", "r2"))
+    p.add(g.Compare("=", x, g.Const(-7)), PROV)
+    p.add(g.Compare("=", q, g.Div(x, 2)), PROV)
+    p.add(g.Compare("=", r, g.Mod(x, 2)), PROV)
+    p.add(g.Compare("=", q2, g.Div(x, -3)), PROV)
+    p.add(g.Compare("=", r2, g.Mod(x, -3)), PROV)
+    result = solve(p)
+    # SQL: -7 / 2 = -3 (toward zero), -7 % 2 = -1, -7 / -3 = 2, -7 % -3 = -1
+    assert [result.assignment[v.index] for v in (q, r, q2, r2)] == [-3, -1, 2, -1]
+
+
+def test_int64_capacities_and_large_sums() -> None:
+    p = g.Problem()
+    big = 2**33
+    items = [p.new_var(f"x{i}", lb=0, ub=1) for i in range(4)]
+    demands = (big // 2, big // 2, big // 4, 3 * big // 4)
+    p.add(g.BinPacking(tuple(items), demands, (0, 1), (big, big)), PROV)
+    load = g.BinLoad(tuple(items), tuple(map(g.Const, demands)), 1)
+    p.maximize(g.LinearSum(((1, load), (big, items[0]))), PROV)
+    result = solve(p)
+    assert result.status == Status.OPTIMAL
+    assert violations(p, result.assignment) == []
+    # best: item 0 (weight 2**33 + its demand) in bin 1 and bin 1 filled to 2**33 exactly
+    assert result.objective == big + big
+    assert result.objective == objective_value(p, result.assignment)
+    assert result.objective > 2**31
+
+
+def test_bounds_beyond_int64_are_refused() -> None:
+    p = g.Problem()
+    x = p.new_var("x", lb=0, ub=2**40)
+    y = p.new_var("y", lb=0, ub=2**40)
+    p.add(g.Compare(">=", g.Product(x, y), g.Const(1)), PROV)
+    with pytest.raises(UnsupportedError, match="62-bit"):
+        solve(p)
+
+
+def test_infeasible_with_core_names_an_infeasible_subset() -> None:
+    p = g.Problem()
+    x = p.new_var("x", lb=0, ub=9)
+    y = p.new_var("y", lb=0, ub=9)
+    p.add(g.Compare(">=", x, g.Const(2)), PROV)  # 0
+    p.add(g.Compare("<=", y, g.Const(8)), PROV)  # 1
+    p.add(g.Compare(">", g.LinearSum(((1, x), (1, y))), g.Const(12)), PROV)  # 2
+    p.add(g.Compare("<", x, g.Const(3)), PROV)  # 3
+    p.add(g.AllDifferent((x, y)), PROV)  # 4
+    p.maximize(g.LinearSum(((1, x),)), PROV)
+    result = solve(p, want_core=True)
+    assert result.status == Status.INFEASIBLE
+    assert result.core, "an infeasible problem with tracked constraints names a core"
+    assert set(result.core) <= set(range(5))
+    assert brute_force(p, result.core)[0] is False
+    assert solve(p).core is None
+
+
+def test_want_core_on_a_feasible_problem_still_optimises() -> None:
+    p = NODE_CASES["Product"]
+    result = solve(p, want_core=True)
+    assert result.status == Status.OPTIMAL
+    assert result.objective == brute_force(p)[1]
+
+
+def test_time_limit_on_a_hard_instance() -> None:
+    # pigeon-hole style: 14 pigeons into 13 holes with a linear objective; hard to refute
+    p = g.Problem()
+    pigeons = [p.new_var(f"p{i}", lb=0, ub=12) for i in range(14)]
+    p.add(g.Or((g.AllDifferent(tuple(pigeons)), g.Compare("=", pigeons[0], pigeons[1]))), PROV)
+    p.add(g.Compare("!=", pigeons[0], pigeons[1]), PROV)
+    p.add(g.AllDifferent(tuple(pigeons[1:])), PROV)
+    p.maximize(g.LinearSum(tuple((i + 1, v) for i, v in enumerate(pigeons))), PROV)
+    result = solve(p, time_limit=0.3, workers=1)
+    assert result.status in (Status.UNKNOWN, Status.FEASIBLE, Status.INFEASIBLE)
+    assert result.timings["solver"] < 5
+    if result.status == Status.FEASIBLE:
+        assert violations(p, result.assignment) == []
+
+
+def test_time_limit_keeps_the_incumbent() -> None:
+    # a quadratic assignment: a first solution is easy (the hint is one), optimality is not
+    n = 30
+    p = g.Problem()
+    xs = [p.new_var(f"x{i}", lb=0, ub=n - 1) for i in range(n)]
+    p.add(g.AllDifferent(tuple(xs)), PROV)
+    weights = [(i * 7919) % 101 - 50 for i in range(n)]
+    p.maximize(g.LinearSum(tuple((w, g.Product(x, xs[(i + 1) % n]))
+                                 for i, (w, x) in enumerate(zip(weights, xs)))), PROV)
+    p.hints.update({i: i for i in range(n)})
+    result = solve(p, time_limit=1.0, workers=1)
+    assert result.status == Status.FEASIBLE
+    assert violations(p, result.assignment) == []
+    assert result.objective == objective_value(p, result.assignment)
+    assert result.objective >= objective_value(p, p.hints)
+    assert result.bound is not None and result.bound > result.objective
+    assert result.timings["solver"] < 5
+
+
+def test_hints_are_passed_to_the_solver() -> None:
+    p = g.Problem()
+    xs = [p.new_var(f"x{i}", lb=0, ub=5) for i in range(3)]
+    b = p.new_var("b", is_bool=True)
+    p.add(g.Compare("<=", g.LinearSum(tuple((1, x) for x in xs)), g.Const(9)), PROV)
+    p.hints.update({0: 4, 1: 1, 2: 3, 3: 1, 99: 1})  # an index without variable is ignored
+    # with the hinted values fixed, the answer must be exactly the hint
+    result = solve(p, extra={"fix_variables_to_their_hinted_value": True})
+    assert result.assignment == {0: 4, 1: 1, 2: 3, 3: 1}
+    p.hints[0] = 9  # outside the domain: dropped, not an error
+    assert solve(p).status == Status.OPTIMAL
+    assert b.index == 3
+
+
+def test_unknown_parameter_is_refused_with_a_suggestion() -> None:
+    p = NODE_CASES["satisfaction"]
+    with pytest.raises(SolverError, match="num_wrkers") as info:
+        solve(p, extra={"num_wrkers": 2})
+    assert "num_workers" in (info.value.hint or "")
+    with pytest.raises(SolverError, match="cannot take"):
+        solve(p, extra={"num_workers": "many"})
+    assert solve(p, extra={"search_branching": "FIXED_SEARCH"}).status == Status.OPTIMAL
+
+
+def test_export_is_parseable_proto_text() -> None:
+    from google.protobuf import text_format
+    from ortools.sat import cp_model_pb2
+
+    p = NODE_CASES["BinLoad"]
+    text, suffix = CpSatBackend().export(p)
+    assert suffix == ".pb.txt"
+    model = text_format.Parse(text, cp_model_pb2.CpModelProto())
+    assert len(model.variables) >= len(p.variables)
+    assert model.HasField("objective")
+
+
+def test_equality_literals_are_shared() -> None:
+    p = g.Problem()
+    items = [p.new_var(f"x{i}", lb=0, ub=3) for i in range(3)]
+    ones = (g.Const(1),) * 3
+    p.add(g.Compare("<=", g.BinLoad(tuple(items), ones, 1), g.Const(2)), PROV)
+    p.add(g.Compare(">=", g.BinLoad(tuple(items), (g.Const(2),) * 3, 1), g.Const(2)), PROV)
+    p.add(g.Or((g.Compare("=", items[0], g.Const(1)), g.Compare("=", items[1], g.Const(1)))),
+          PROV)
+    result = solve(p)
+    assert result.status == Status.OPTIMAL
+    assert violations(p, result.assignment) == []
+    # three variables plus exactly one literal per (item, 1)
+    assert result.stats["cpsat_variables"] == 3 + 3
+
+
+def test_workers_seed_and_statistics() -> None:
+    result = solve(NODE_CASES["Table"], workers=2, seed=7)
+    assert result.status == Status.OPTIMAL
+    assert {"emission", "solver", "total"} <= set(result.timings)
+    assert {"branches", "conflicts", "wall_time", "cpsat_variables",
+            "cpsat_constraints"} <= set(result.stats)
+
+
+def test_registry_and_capabilities() -> None:
+    backend = get_backend("cpsat")
+    assert isinstance(backend, CpSatBackend)
+    caps = backend.capabilities
+    assert caps.cores and caps.hints and caps.parallel and caps.optimisation
+    assert set(g.EXPR_TYPES) == caps.native
+    assert g.AllDifferent not in caps.reifiable and g.Compare in caps.reifiable
+    assert CpSatBackend.available().ok
+
+
+def test_empty_domain_and_out_of_range_element_are_infeasible() -> None:
+    p = g.Problem()
+    p.new_var("x", values=())
+    assert solve(p).status == Status.INFEASIBLE
+    p = g.Problem()
+    x = p.new_var("x", lb=5, ub=7)
+    p.maximize(g.Element(x, (1, 2, 3)), PROV)
+    assert solve(p).status == Status.INFEASIBLE
+
+
+# ---- random problems against brute force -------------------------------------------------
+
+
+@st.composite
+def random_problems(draw: st.DrawFn) -> g.Problem:
+    p = g.Problem()
+    n = draw(st.integers(2, 4))
+    for i in range(n):
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            p.new_var(f"b{i}", is_bool=True)
+        elif kind == 1:
+            vals = draw(st.lists(st.integers(-4, 6), min_size=1, max_size=4, unique=True))
+            p.new_var(f"s{i}", values=tuple(vals))
+        else:
+            lb = draw(st.integers(-3, 3))
+            p.new_var(f"v{i}", lb=lb, ub=lb + draw(st.integers(0, 4)))
+    bools = [v for v in p.variables if v.is_bool]
+    ints = [v for v in p.variables if not v.is_bool]
+    small = st.integers(-3, 3)
+
+    def int_expr(depth: int) -> g.Expr:
+        choice = draw(st.integers(-1, 12 if depth > 0 else 1))
+        if choice <= 0 and ints:
+            return draw(st.sampled_from(ints))
+        if choice <= 1:
+            return g.Const(draw(small))
+        sub = [int_expr(depth - 1) for _ in range(2)]
+        if choice == 2:
+            return g.LinearSum(((draw(small), sub[0]), (draw(small), sub[1])), draw(small))
+        if choice == 3:
+            return g.Product(sub[0], sub[1])
+        if choice == 4:
+            return g.Div(sub[0], draw(st.sampled_from([-3, -2, 2, 3])))
+        if choice == 5:
+            return g.Mod(sub[0], draw(st.sampled_from([-3, -2, 2, 3])))
+        if choice == 6:
+            return g.Abs(sub[0])
+        if choice == 7:
+            return (g.Min if draw(st.booleans()) else g.Max)(tuple(sub))
+        if choice == 8:
+            return g.BoolAsInt(bool_expr(depth - 1))
+        if choice == 9:
+            return g.IfThenElse(bool_expr(depth - 1), sub[0], sub[1])
+        if choice == 10:
+            values = tuple(draw(st.lists(small, min_size=3, max_size=8)))
+            return g.Element(g.LinearSum(((1, sub[0]),), draw(st.integers(0, 3))), values)
+        return g.BinLoad((sub[0], sub[1]), (g.Const(draw(st.integers(0, 3))), int_expr(0)),
+                         draw(small))
+
+    def bool_expr(depth: int) -> g.Expr:
+        choice = draw(st.integers(0, 15 if depth > 0 else 1))
+        if choice == 0 and bools:
+            return draw(st.sampled_from(bools))
+        if choice <= 1:
+            return g.Const(draw(st.booleans())) if draw(st.integers(0, 3)) == 0 else \
+                g.Compare(draw(st.sampled_from(g.COMPARE_OPS)), int_expr(0), int_expr(0))
+        args = [int_expr(depth - 1) for _ in range(draw(st.integers(2, 3)))]
+        if choice == 2:
+            return g.Compare(draw(st.sampled_from(g.COMPARE_OPS)), args[0], args[1])
+        if choice == 3:
+            return g.Compare(draw(st.sampled_from(["=", "!="])), bool_expr(depth - 1),
+                             bool_expr(depth - 1))
+        if choice in (4, 5):
+            parts = tuple(bool_expr(depth - 1) for _ in range(draw(st.integers(1, 3))))
+            return g.And(parts) if choice == 4 else g.Or(parts)
+        if choice == 6:
+            return g.Not(bool_expr(depth - 1))
+        if choice == 7:
+            return g.Implies(bool_expr(depth - 1), bool_expr(depth - 1))
+        if choice == 8:
+            vals = draw(st.lists(st.integers(-4, 6), min_size=1, max_size=4, unique=True))
+            return g.InSet(args[0], tuple(sorted(vals)))
+        if choice == 9:
+            return g.AllDifferent(tuple(args))
+        if choice == 10:
+            return g.AllEqual(tuple(args))
+        if choice == 11:
+            return g.Increasing(tuple(args))
+        if choice == 12:
+            rows = draw(st.lists(st.tuples(*([small] * len(args))), max_size=4))
+            return g.Table(tuple(args), tuple(rows))
+        if choice == 13:
+            bins = tuple(sorted(draw(st.sets(st.integers(-2, 4), min_size=1, max_size=3))))
+            caps = tuple(draw(st.integers(0, 5)) for _ in bins)
+            demands = tuple(draw(st.integers(0, 3)) for _ in args)
+            return g.BinPacking(tuple(args), demands, bins, caps)
+        if choice == 14:
+            return g.IfThenElse(bool_expr(depth - 1), bool_expr(depth - 1),
+                                bool_expr(depth - 1))
+        return g.Not(g.AllDifferent(tuple(args)))
+
+    for _ in range(draw(st.integers(1, 2))):
+        # the top level has its own encodings (plain, half-reified, De Morgan), so every
+        # connective appears there as often as below it
+        shape = draw(st.sampled_from(["plain", "implies", "not", "and", "or"]))
+        depth = draw(st.integers(1, 2))
+        if shape == "implies":
+            p.add(g.Implies(bool_expr(depth - 1), bool_expr(depth)), PROV)
+        elif shape == "not":
+            p.add(g.Not(bool_expr(depth)), PROV)
+        elif shape in ("and", "or"):
+            parts = (bool_expr(depth - 1), bool_expr(depth))
+            p.add(g.And(parts) if shape == "and" else g.Or(parts), PROV)
+        else:
+            p.add(bool_expr(depth), PROV)
+    for _ in range(draw(st.integers(0, 2))):
+        p.maximize(int_expr(draw(st.integers(1, 2))), PROV)
+    return p
+
+
+@settings(max_examples=200, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(random_problems())
+def test_random_problems_match_brute_force(problem: g.Problem) -> None:
+    check_against_brute_force(problem)
