@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import difflib
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from csql.ir import ground as g
-from csql.ir.errors import SolverError
+from csql.ir.errors import SolverError, UnsupportedError
 from csql.ir.ground_eval import in_domain
+from csql.ir.span import Span
 
 from .base import Availability, Backend, BackendResult, Capabilities, SolveOptions, Status
 
@@ -69,17 +72,23 @@ class CpSatBackend(Backend):
         enc = CpSatEncoder(problem)
         assumptions: dict[int, int] = {}
         for i, constraint in enumerate(problem.constraints):
-            if with_assumptions:
-                lit = enc.new_bool(f"assume_{i}")
-                assumptions[lit.index] = i
-                post(enc, constraint.expr, (lit,))
-            else:
-                post(enc, constraint.expr)
+            with _blame(constraint.provenance):
+                if with_assumptions:
+                    lit = enc.new_bool(f"assume_{i}")
+                    assumptions[lit.index] = i
+                    post(enc, constraint.expr, (lit,))
+                else:
+                    post(enc, constraint.expr)
         objective = None
         if with_assumptions:
             enc.model.add_assumptions([enc.cp_var(i) for i in assumptions])
         elif problem.objective:
-            total = enc.lin.combine([(1, enc.linear(t.expr)) for t in problem.objective])
+            parts = []
+            for term in problem.objective:
+                with _blame(term.provenance):
+                    parts.append((1, enc.linear(term.expr)))
+            with _blame(problem.objective[0].provenance):
+                total = enc.lin.combine(parts)
             objective = enc.expr(total)
             if not total.is_constant:
                 enc.model.maximize(objective)
@@ -163,6 +172,20 @@ class CpSatBackend(Backend):
                 result.core = sorted({encoded.assumptions[i] for i in found
                                       if i in encoded.assumptions})
         return result
+
+
+@contextmanager
+def _blame(provenance: g.Provenance) -> Iterator[None]:
+    """Point an encoding error (int64 overflow) at the statement it was grounded from."""
+    try:
+        yield
+    except UnsupportedError as exc:
+        if exc.span is None and isinstance(provenance.span, Span):
+            exc.span = provenance.span
+        if provenance.statement and provenance.statement not in exc.message:
+            exc.message = f"{exc.message} (in {provenance.statement} {dict(provenance.key)})"
+            exc.args = (exc.message,)
+        raise
 
 
 def _parameters_text(options: SolveOptions, remaining: float | None, core_mode: bool) -> str:

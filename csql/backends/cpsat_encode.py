@@ -61,8 +61,9 @@ class CpSatEncoder:
     # ---- variables ------------------------------------------------------------------------
 
     def _new_int(self, lo: int, hi: int, name: str = "") -> Any:
-        check_magnitude(lo, f"auxiliary variable {name or ''} lower bound")
-        check_magnitude(hi, f"auxiliary variable {name or ''} upper bound")
+        what = f"variable {name}" if name else "an intermediate result"
+        check_magnitude(lo, what)
+        check_magnitude(hi, what)
         var = self.model.new_int_var(lo, hi, name)
         self._track(var, lo, hi)
         return var
