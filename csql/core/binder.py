@@ -200,11 +200,11 @@ class StatementBinder:
 
     def _data_view(self, stmt: A.CreateView) -> L.DataView:
         inferred = infer_columns(stmt, self.queries)
-        names = [n for n, _, _ in inferred]
+        names = [n for n, _, _, _ in inferred]
         self._check_annotation(stmt.annotation, names, stmt.name)
         annotated = set(stmt.annotation.columns) if stmt.annotation else set()
         columns = []
-        for name, ltype, span in inferred:
+        for name, ltype, span, _ in inferred:
             variable = name in annotated or has_variable_prefix(name)
             if variable:
                 self._check_variable_type(name, ltype, "", span)  # type: ignore[arg-type]
@@ -214,7 +214,8 @@ class StatementBinder:
         for ref in read_relations(stmt.query):
             if ref.name not in depends:
                 depends.append(ref.name)
-        return L.DataView(stmt.name, tuple(columns), stmt.query_text, tuple(depends), stmt.span)
+        return L.DataView(stmt.name, tuple(columns), stmt.query_text, tuple(depends), stmt.span,
+                          tuple(origin for _, _, _, origin in inferred))
 
     def _symbolic_view(self, name: str, query_node: A.QueryNode,
                        annotation: A.Annotation | None, text: str, span: Span) -> L.SymbolicView:

@@ -67,6 +67,10 @@ def reads_variables(query: A.QueryNode, binder: QueryBinder) -> bool:
     variable_by_alias: dict[str, set[str]] = {}
     for ref in refs:
         rel = binder.relation(ref.name, ref.span)
+        if isinstance(rel, L.SymbolicView):
+            # the database cannot evaluate a symbolic view at all (and whether one of its rows
+            # exists may depend on variables), so whatever reads it is symbolic too (§2)
+            return True
         variable_by_alias[ref.alias or ref.name] = _reads(rel)
     if not any(variable_by_alias.values()):
         return False
@@ -85,9 +89,13 @@ def reads_variables(query: A.QueryNode, binder: QueryBinder) -> bool:
     return False
 
 
-def infer_columns(view: A.CreateView, binder: QueryBinder) -> list[tuple[str, str, object]]:
-    """(name, logical type, span) of each column of a data view, as far as it can be known."""
+def infer_columns(view: A.CreateView, binder: QueryBinder
+                  ) -> list[tuple[str, str, object, tuple[str, str] | None]]:
+    """(name, logical type, span, origin) of each column of a data view, as far as it can be
+    known. The origin is (base table, column) when the view is a plain projection of one base
+    table, which is what lets a solution write the view's variable columns back."""
     body = view.query.body
+    projection = not isinstance(body, A.SetOperation) and not view.query.ctes
     while isinstance(body, A.SetOperation):
         body = body.left
     cte_names = {c.name for c in view.query.ctes}
@@ -95,7 +103,19 @@ def infer_columns(view: A.CreateView, binder: QueryBinder) -> list[tuple[str, st
     complete = True
     for item in body.from_:
         complete &= _add_known_sources(item, scope, binder, cte_names)
-    columns: list[tuple[str, str, object]] = []
+    base: L.Table | None = None
+    if (projection and len(body.from_) == 1 and isinstance(body.from_[0], A.TableRef)
+            and not body.group_by and not body.distinct and body.having is None):
+        rel = binder.relation(body.from_[0].name, body.from_[0].span)
+        base = rel if isinstance(rel, L.Table) else None
+
+    def origin_of(expr: object) -> tuple[str, str] | None:
+        if base is None or not isinstance(expr, A.ColumnName):
+            return None
+        column = expr.parts[-1]
+        return (base.name, column) if base.column(column) is not None else None
+
+    columns: list[tuple[str, str, object, tuple[str, str] | None]] = []
     for position, item in enumerate(body.items, start=1):
         if isinstance(item.expr, A.StarItem):
             sources = [s for s in scope.sources
@@ -107,19 +127,21 @@ def infer_columns(view: A.CreateView, binder: QueryBinder) -> list[tuple[str, st
             if item.expr.qualifier is not None and not sources:
                 raise CompileError(f"cannot tell the columns of {item.expr.qualifier}.*",
                                    item.span, hint="list the columns explicitly")
-            names = {n for n, _, _ in columns}
+            names = {n for n, _, _, _ in columns}
             for s in sources:
                 for c in s.columns:
                     if c.name not in names:
                         names.add(c.name)
-                        columns.append((c.name, c.type, item.span))
+                        origin = (base.name, c.name) if base is not None else None
+                        columns.append((c.name, c.type, item.span, origin))
             continue
         try:
             bound = binder.expr(item.expr, scope, SELECT)
             type_ = bound.type
         except CompileError:
             type_ = L.ANY
-        columns.append((item.alias or _name_of(item.expr, view, position), type_, item.span))
+        columns.append((item.alias or _name_of(item.expr, view, position), type_, item.span,
+                        origin_of(item.expr)))
     return columns
 
 

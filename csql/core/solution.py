@@ -91,7 +91,7 @@ def _plan_updates(program: L.Program, changes: dict[str, list[dict[str, object]]
     for name, rows in changes.items():
         if not rows:
             continue
-        target, mapping, key = _write_target(program.relation(name))
+        target, mapping, key = _write_target(program, program.relation(name))
         for row in rows:
             sets = ", ".join(f"{quote(base)} = ?" for col, base in mapping.items() if col in row)
             where = " AND ".join(f"{quote(base)} = ?" for base in key.values())
@@ -100,7 +100,10 @@ def _plan_updates(program: L.Program, changes: dict[str, list[dict[str, object]]
     return out
 
 
-def _write_target(relation: L.Relation) -> tuple[str, dict[str, str], dict[str, str]]:
+WriteTarget = tuple[str, dict[str, str], dict[str, str]]
+
+
+def _write_target(program: L.Program, relation: L.Relation) -> WriteTarget:
     """(base table, solution column -> base column, solution key column -> base key column)."""
     if isinstance(relation, L.Table):
         if not relation.primary_key:
@@ -109,7 +112,41 @@ def _write_target(relation: L.Relation) -> tuple[str, dict[str, str], dict[str, 
                 relation.span, hint="declare a PRIMARY KEY on the table")
         mapping = {c.name: c.name for c in relation.variable_columns}
         return relation.name, mapping, {k: k for k in relation.primary_key}
+    if isinstance(relation, L.DataView):
+        return _view_write_target(program, relation)
     raise DataError(
-        f"'{relation.name}' is a view; its variable columns cannot be written back",
-        getattr(relation, "span", None),
-        hint="write back through a base table, or read the values from Solution.tables")
+        f"'{relation.name}' is a symbolic view; it has no cells to write back",
+        getattr(relation, "span", None), hint="read its values from Solution.tables")
+
+
+def _view_write_target(program: L.Program, view: L.DataView) -> WriteTarget:
+    """A view's variable columns go to its base table when the view is a plain projection of
+    that table and carries the table's primary key (language §6)."""
+    origins = dict(zip((c.name for c in view.columns), view.origins or (), strict=False))
+    bases = {origins[c.name][0] for c in view.variable_columns if origins.get(c.name)}
+    unmapped = [c.name for c in view.variable_columns if not origins.get(c.name)]
+    hint = ("select the variable column as a plain column of one base table, and include that "
+            "table's primary key, e.g. SELECT t.*, col AS controllable__col FROM t WHERE ...")
+    if unmapped or len(bases) != 1:
+        raise DataError(f"view '{view.name}' cannot be written back: its variable column(s) "
+                        f"{', '.join(unmapped) or '?'} are not plain columns of one base table",
+                        view.span, hint=hint)
+    base = bases.pop()
+    mapping = {c.name: origins[c.name][1] for c in view.variable_columns}  # type: ignore[index]
+    base_table = program.relation(base)
+    assert isinstance(base_table, L.Table)
+    return base, mapping, _view_key(view, base_table, origins, hint)
+
+
+def _view_key(view: L.DataView, base: L.Table, origins: dict, hint: str) -> dict[str, str]:
+    """view column -> base primary-key column, through the view's plain projections."""
+    from_base = {o[1]: name for name, o in origins.items() if o is not None and o[0] == base.name}
+    if not base.primary_key:
+        raise DataError(f"view '{view.name}' cannot be written back: its base table "
+                        f"'{base.name}' has no primary key", view.span, hint=hint)
+    missing = [k for k in base.primary_key if k not in from_base]
+    if missing:
+        raise DataError(f"view '{view.name}' cannot be written back: it does not carry the "
+                        f"primary key column(s) {', '.join(missing)} of '{base.name}'",
+                        view.span, hint=hint)
+    return {from_base[k]: k for k in base.primary_key}

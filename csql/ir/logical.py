@@ -362,6 +362,9 @@ class DataView:
     select_sql: str
     depends_on: tuple[str, ...] = ()
     span: Span = UNKNOWN_SPAN
+    # per column: (base table, base column) when the view is a plain projection of one base
+    # table and the column is one of its columns; None otherwise (language §6 write-back)
+    origins: tuple[tuple[str, str] | None, ...] = ()
 
     def column(self, name: str) -> Column | None:
         for c in self.columns:
