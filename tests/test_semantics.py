@@ -246,3 +246,48 @@ def test_examples_solve_and_certify() -> None:
         data = (program_path.parent / "data.sql").read_text()
         solution = solve(program_path.read_text(), data, time_limit=30)
         assert solution.status is Status.OPTIMAL, program_path.parent.name
+
+
+DCM_VIEW = """
+CREATE TABLE node (name VARCHAR(10) PRIMARY KEY, cpu INTEGER NOT NULL);
+CREATE TABLE pod_info (name VARCHAR(10) PRIMARY KEY, status VARCHAR(10) NOT NULL,
+                       cpu INTEGER NOT NULL, node_name VARCHAR(10));
+CREATE VIEW pods_to_assign AS
+    SELECT pod_info.*, node_name AS controllable__node_name
+    FROM pod_info WHERE status = 'Pending';
+CREATE CONSTRAINT on_a_node AS SELECT * FROM pods_to_assign
+    CHECK controllable__node_name IN (SELECT name FROM node);
+CREATE CONSTRAINT fits AS SELECT * FROM pods_to_assign
+    JOIN node ON pods_to_assign.controllable__node_name = node.name
+    CHECK pods_to_assign.cpu <= node.cpu;
+"""
+DCM_DATA = """INSERT INTO node VALUES ('n1', 3), ('n2', 8);
+INSERT INTO pod_info VALUES ('p1', 'Pending', 5, NULL), ('p2', 'Running', 1, 'n1'),
+                            ('p3', 'Pending', 2, NULL);"""
+
+
+def test_data_view_variable_columns_write_back_to_the_base_table() -> None:
+    # DCM's pattern: a data view over the pending pods declares the variable column.
+    model = csql.compile(DCM_VIEW, "test.sql")
+    db = model.prepare("duckdb://")
+    db.script(DCM_DATA)
+    solution = model.solve(db)
+    assert solution.status is Status.OPTIMAL
+    chosen = {r["name"]: r["controllable__node_name"] for r in solution.table("pods_to_assign")}
+    assert chosen["p1"] == "n2" and set(chosen) == {"p1", "p3"}
+    assert solution.apply() == 2
+    stored = dict(db.query("SELECT name, node_name FROM pod_info"))
+    assert stored == {"p1": "n2", "p2": "n1", "p3": chosen["p3"]}
+
+
+def test_view_without_the_base_key_refuses_write_back_before_writing() -> None:
+    program = DCM_VIEW.replace("SELECT pod_info.*, node_name AS controllable__node_name",
+                               "SELECT status, cpu, node_name AS controllable__node_name")
+    model = csql.compile(program, "test.sql")
+    db = model.prepare("duckdb://")
+    db.script(DCM_DATA)
+    solution = model.solve(db)
+    assert solution.status is Status.OPTIMAL
+    with pytest.raises(csql.DataError, match="primary key column"):
+        solution.apply()
+    assert db.query("SELECT count(*) FROM pod_info WHERE node_name IS NULL") == [(2,)]
