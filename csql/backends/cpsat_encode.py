@@ -70,7 +70,12 @@ class CpSatEncoder:
 
     def new_bool(self, name: str = "") -> Any:
         var = self.model.new_bool_var(name)
-        self._track(var, 0, 1)
+        if var.index == len(self._cp_vars):  # the usual case, kept cheap: literals abound
+            self._cp_vars.append(var)
+            self.lin.lo.append(0)
+            self.lin.hi.append(1)
+        else:
+            self._track(var, 0, 1)
         self._is_literal.add(var.index)
         return var
 
@@ -266,55 +271,92 @@ class CpSatEncoder:
         return result
 
     def _bin_load(self, e: g.BinLoad) -> Lin:
-        parts: list[tuple[int, Lin]] = []
+        # Accumulates coefficients directly: bin loads over thousands of items are the
+        # hot path of grounded capacity constraints.
+        coefs: dict[int, int] = {}
+        constant = 0
         for item, demand in zip(e.assignment, e.demands):
             lit = self.eq_literal(self.linear(item), e.bin)
             if lit is False:
                 continue
-            d = self.linear(demand)
-            if lit is True:
-                parts.append((1, d))
-            elif d.is_constant:
-                parts.append((d.constant, self.lin_of_literal(lit)))
-            else:
+            d = (self.lin.constant(int(demand.value)) if isinstance(demand, g.Const)
+                 else self.linear(demand))
+            if lit is not True and not d.is_constant:
                 var, share = self._aux(min(0, d.lo), max(0, d.hi))
                 self.model.add(var == self.expr(d)).only_enforce_if(lit)
                 self.model.add(var == 0).only_enforce_if(~lit)
-                parts.append((1, share))
-        return self.lin.combine(parts)
+                lit, d = True, share
+            if lit is True:
+                constant += d.constant
+                for v, c in d.coefs:
+                    coefs[v] = coefs.get(v, 0) + c
+            elif isinstance(lit, self.cp.IntVar):
+                coefs[lit.index] = coefs.get(lit.index, 0) + d.constant
+            else:  # a negated literal counts as 1 - base
+                base = (~lit).index
+                constant += d.constant
+                coefs[base] = coefs.get(base, 0) - d.constant
+        return self.lin.make(coefs, constant)
 
     # ---- boolean expressions --------------------------------------------------------------
 
     def eq_literal(self, x: Lin, value: int) -> Literal:
         """A literal for `x == value`, created once per (variable, value) and shared by every
         comparison, bin load and table row that asks for it."""
-        if x.is_constant:
+        coefs = x.coefs
+        if not coefs:
             return x.constant == value
         if not x.lo <= value <= x.hi:
             return False
-        single = x.single_var
-        if single is not None:
-            v, c = single
+        if len(coefs) == 1:
+            v, c = coefs[0]
             target, rest = divmod(value - x.constant, c)
             if rest:
                 return False
+            key: tuple = (v, target)
+            lit = self._eq_cache.get(key)
+            if lit is not None:
+                return lit
             sparse = self._sparse.get(v)
             if sparse is not None and target not in sparse:
                 return False
             if v in self._is_literal:
-                return self._cp_vars[v] if target == 1 else ~self._cp_vars[v]
-            key: tuple = (v, target)
+                lit = self._cp_vars[v] if target == 1 else ~self._cp_vars[v]
+                self._eq_cache[key] = lit
+                return lit
             lhs, rhs = self._cp_vars[v], target
         else:
-            key = (x.coefs, x.constant - value)
+            key = (coefs, x.constant - value)
+            lit = self._eq_cache.get(key)
+            if lit is not None:
+                return lit
             lhs, rhs = self.expr(x), value
-        lit = self._eq_cache.get(key)
-        if lit is None:
-            lit = self.new_bool()
-            self.model.add(lhs == rhs).only_enforce_if(lit)
-            self.model.add(lhs != rhs).only_enforce_if(~lit)
-            self._eq_cache[key] = lit
+        lit = self.new_bool()
+        self.model.add(lhs == rhs).only_enforce_if(lit)
+        self.model.add(lhs != rhs).only_enforce_if(~lit)
+        self._eq_cache[key] = lit
         return lit
+
+    def encode_domain(self, x: Lin, limit: int) -> None:
+        """Give every value of variable `x` its `x == v` literal at once, when it has at most
+        `limit` values: one exactly-one plus one linear channel instead of two reified
+        constraints per value (about four times fewer CP-SAT calls for bin packing, whose
+        items ask for every bin anyway)."""
+        if len(x.coefs) != 1 or x.coefs[0][1] != 1 or x.constant != 0:
+            return
+        v = x.coefs[0][0]
+        if v in self._is_literal or ("domain", v) in self._eq_cache:
+            return
+        values = sorted(self._sparse.get(v) or range(x.lo, x.hi + 1)) if (
+            x.hi - x.lo < 4 * limit) else []
+        if not values or len(values) > limit:
+            return
+        lits = [self._eq_cache.get((v, value)) or self.new_bool() for value in values]
+        self.model.add_exactly_one(lits)
+        self.model.add(self._cp_vars[v] == self.cp.LinearExpr.weighted_sum(lits, values))
+        for value, lit in zip(values, lits):
+            self._eq_cache[(v, value)] = lit
+        self._eq_cache[("domain", v)] = True
 
     def literal(self, e: g.Expr) -> Literal:
         hit = self._memo.get(id(e))
@@ -443,6 +485,8 @@ class CpSatEncoder:
             out = g.Or(tuple(g.And(tuple(g.Compare("=", a, g.Const(v))
                                          for a, v in zip(e.args, row))) for row in e.rows))
         elif isinstance(e, g.BinPacking):
+            for item in e.assignment:
+                self.encode_domain(self.linear(item), 2 * len(e.bins) + 2)
             fits = tuple(g.Compare("<=", g.BinLoad(e.assignment, tuple(map(g.Const, e.demands)),
                                                    b), g.Const(cap))
                          for b, cap in zip(e.bins, e.capacities))
