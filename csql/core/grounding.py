@@ -30,7 +30,7 @@ from .grounding_domains import (
     create_cells,
     key_constraints,
 )
-from .grounding_exprs import Compiler, Env, Fn, GroupEnv
+from .grounding_exprs import AggregateOverride, Compiler, Env, Fn, GroupEnv
 from .grounding_plan import CELLS, VIEW, QueryPlan
 from .grounding_values import SV
 from .relations import (
@@ -230,15 +230,22 @@ class Grounder:
 class StatementGrounder:
     """Grounds one constraint or symbolic view over the rows of its generic plan."""
 
-    def __init__(self, gr: Grounder, stmt: L.Constraint | L.SymbolicView, plan: QueryPlan
+    def __init__(self, gr: Grounder, stmt: L.Constraint | L.SymbolicView, plan: QueryPlan,
+                 override: AggregateOverride | None = None, collapse: int | None = None
                  ) -> None:
+        """`override` replaces the grounding of some aggregates and `collapse` names a join
+        component whose rows those aggregates consume themselves (the bin-load path): its
+        rows are then not enumerated and the variable qualifiers are not evaluated here."""
         self.gr = gr
         self.stmt = stmt
         self.q = stmt.query
         self.plan = plan
-        self.comp = Compiler(gr, plan)
+        self.collapse = collapse
+        self.comp = Compiler(gr, plan, override)
         c = self.comp.compile
-        self.guards = [c(v) for v in self.q.variable_qualifiers] + gr.presence_fns(plan)
+        self.guards: list[Fn] = []
+        if collapse is None:
+            self.guards = [c(v) for v in self.q.variable_qualifiers] + gr.presence_fns(plan)
         self.grouped = self.q.grouped or bool(self.q.group_by)
         self.group_fns = [c(k) for k in self.q.group_by]
         self.having = c(self.q.having) if self.q.having is not None else None
@@ -254,6 +261,9 @@ class StatementGrounder:
 
     def run(self) -> None:
         rows = self.plan.fetch()
+        if self.collapse is not None:
+            rows = list(rows)
+            rows[self.collapse] = [None] if rows[self.collapse] else []
         envs = (Env(combo) for combo in itertools.product(*rows))
         view = self._view_start() if isinstance(self.stmt, L.SymbolicView) else None
         if not self.grouped:

@@ -77,6 +77,7 @@ class Bounds:
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[int, int]] = {}
+        self._keep: list[object] = []  # keeps memoised ids alive
 
     def __call__(self, e: g.Expr) -> tuple[int, int]:
         key = id(e)
@@ -84,6 +85,7 @@ class Bounds:
         if got is None:
             got = self._compute(e)
             self._memo[key] = got
+            self._keep.append(e)  # an id must not be reused by another node while memoised
         return got
 
     def _compute(self, e: g.Expr) -> tuple[int, int]:  # noqa: C901 - flat dispatch
@@ -136,12 +138,18 @@ class Bounds:
         if isinstance(e, g.Element):
             return (min(e.values), max(e.values)) if e.values else (0, 0)
         if isinstance(e, g.BinLoad):
-            lo = hi = 0
-            for d in e.demands:
-                a, b = self(d)
-                lo += min(a, 0)
-                hi += max(b, 0)
-            return (lo, hi)
+            # every bin of a join shares one demand tuple: compute its bounds once
+            got = self._memo.get(id(e.demands))
+            if got is None:
+                lo = hi = 0
+                for d in e.demands:
+                    a, b = self(d)
+                    lo += min(a, 0)
+                    hi += max(b, 0)
+                got = (lo, hi)
+                self._memo[id(e.demands)] = got
+                self._keep.append(e.demands)
+            return got
         raise TypeError(f"no bounds for {type(e).__name__}")
 
 
