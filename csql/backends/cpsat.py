@@ -10,6 +10,7 @@ mapping, core extraction and export.
 from __future__ import annotations
 
 import difflib
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -132,7 +133,18 @@ class CpSatBackend(Backend):
         solver.parameters.merge_text_format(_parameters_text(options, remaining, core_mode))
         model = encoded.encoder.model
         started = time.perf_counter()
-        code = solver.solve(model)
+        # CP-SAT checks max_time_in_seconds only between phases and can overrun it by
+        # seconds on big models (presolve); a timer asks it to stop at the deadline too.
+        watchdog = None
+        if remaining is not None:
+            watchdog = threading.Timer(remaining + 0.05, solver.stop_search)
+            watchdog.daemon = True
+            watchdog.start()
+        try:
+            code = solver.solve(model)
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
         solver_seconds = time.perf_counter() - started
         result = BackendResult(
             status=Status.UNKNOWN,

@@ -240,7 +240,9 @@ class CpSatEncoder:
             return self.lin.constant(pick(a.constant for a in args))
         var, result = self._aux(pick(a.lo for a in args), pick(a.hi for a in args))
         post = self.model.add_min_equality if pick is min else self.model.add_max_equality
-        post(var, [self.expr(a) for a in args])
+        # one variable per argument: CP-SAT's presolve of lin_max over long sums (e.g. bin
+        # loads of thousands of items) took minutes and ignored the time limit
+        post(var, [self.affine(a) for a in args])
         return result
 
     def _if_then_else_int(self, e: g.IfThenElse) -> Lin:
