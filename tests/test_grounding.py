@@ -413,3 +413,23 @@ def test_sqlite_database_gives_the_same_answer():
         status, objective, tables, _ = solve(src, data, url)
         assert status == Status.OPTIMAL and objective == 11, url
         assert placement(tables) == {1: "a", 2: "b"}
+
+
+def test_all_different_over_constant_strings_of_a_conditional_view():
+    # racks are constant strings that no variable takes; the view's rows are present only
+    # when the replica sits on that server. Two replicas of one segment on distinct racks.
+    src = """
+    CREATE TABLE server (name VARCHAR PRIMARY KEY, rack VARCHAR NOT NULL);
+    CREATE TABLE replica (seg INT, idx INT, server VARCHAR REFERENCES server(name),
+                          PRIMARY KEY (seg, idx));
+    CREATE VIEW replica_rack AS SELECT replica.seg, replica.idx, server.rack
+      FROM replica JOIN server ON replica.server = server.name;
+    CREATE CONSTRAINT racks AS CHECK all_different(rack) FROM replica_rack GROUP BY seg;
+    """.replace("server VARCHAR REFERENCES", "controllable__server VARCHAR REFERENCES").replace(
+        "replica.server =", "replica.controllable__server =")
+    data = ("INSERT INTO server VALUES ('s1', 'r1'), ('s2', 'r1'), ('s3', 'r2');"
+            "INSERT INTO replica VALUES (1, 1, NULL), (1, 2, NULL);")
+    status, _, tables, _ = solve(src, data)
+    assert status == Status.OPTIMAL
+    racks = {"s1": "r1", "s2": "r1", "s3": "r2"}
+    assert sorted(racks[r["controllable__server"]] for r in tables["replica"]) == ["r1", "r2"]

@@ -163,8 +163,14 @@ def _pairwise(comp: Compiler, present: list[tuple[g.Expr, g.Expr]], op: str,
 
 
 def _present(comp: Compiler, items: Items) -> list[tuple[g.Expr, g.Expr]]:
-    return [(_consumed(gd, v[0]), V.as_int(comp.lift(v[0])))
-            for gd, v in items if v[0] is not None]
+    """Guarded values of a global. When every value is constant (a constant column of a
+    symbolic view whose rows are conditionally present), strings are ranked among these
+    values alone: that preserves = and <= between them without a dictionary code."""
+    pairs = [(_consumed(gd, v[0]), v[0]) for gd, v in items if v[0] is not None]
+    if not any(isinstance(v, SV) for _, v in pairs):
+        rank = {v: i for i, v in enumerate(sorted({v for _, v in pairs}))}  # type: ignore[type-var]
+        return [(gd, g.Const(rank[v])) for gd, v in pairs]
+    return [(gd, V.as_int(comp.lift(v))) for gd, v in pairs]
 
 
 def agg_all_different(comp: Compiler, items: Items, e: L.Aggregate) -> object:

@@ -392,12 +392,9 @@ def from_truth(t: g.Expr, f: g.Expr) -> Value:
         return False
     if isinstance(t, g.Const) and isinstance(f, g.Const):
         return None
-    null = and_([not_(t), not_(f)])
-    if isinstance(null, g.Const):
-        return t if not null.value else None  # pragma: no branch - decided by folding above
     if isinstance(f, g.Not) and f.arg is t:
         return SV(t, BOOL)
-    return SV(t, BOOL, null)
+    return SV(t, BOOL, and_([not_(t), not_(f)]))
 
 
 def lift(v: Value, kind: str, strings: StringDictionary) -> g.Expr:
