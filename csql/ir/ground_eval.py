@@ -141,6 +141,7 @@ def objective_value(problem: g.Problem, assignment: Mapping[int, int]) -> int:
 def count_nodes(problem: g.Problem) -> int:
     """Distinct expression nodes reachable from constraints and objective (by identity)."""
     seen: set[int] = set()
+    seen_tuples: set[int] = set()  # BinLoad nodes of one group share their assignment tuple
     stack: list[object] = [c.expr for c in problem.constraints]
     stack += [t.expr for t in problem.objective]
     while stack:
@@ -148,6 +149,12 @@ def count_nodes(problem: g.Problem) -> int:
         if id(e) in seen:
             continue
         seen.add(id(e))
+        if isinstance(e, g.BinLoad):
+            for part in (e.assignment, e.demands):
+                if id(part) not in seen_tuples:
+                    seen_tuples.add(id(part))
+                    stack.extend(part)
+            continue
         stack.extend(children(e))  # type: ignore[arg-type]
     return len(seen)
 
