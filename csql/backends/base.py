@@ -132,7 +132,12 @@ def _entry_points() -> dict[str, metadata.EntryPoint]:
     return {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
 
 
-_BUILTIN = {"cpsat": "csql.backends.cpsat:CpSatBackend"}
+_BUILTIN = {
+    "cpsat": "csql.backends.cpsat:CpSatBackend",
+    "minizinc": "csql.backends.minizinc:MiniZincBackend",
+    "ilp": "csql.backends.ilp:IlpBackend",
+    "smt": "csql.backends.smt:Z3Backend",
+}
 
 
 def registered() -> dict[str, str]:
