@@ -161,5 +161,10 @@ def get_backend(spec: str) -> Backend:
     module_name, _, class_name = targets[name].partition(":")
     import importlib
 
-    cls = getattr(importlib.import_module(module_name), class_name)
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as exc:
+        raise BackendUnavailable(
+            f"backend '{name}' is registered as {targets[name]} but cannot be loaded: {exc}",
+            hint="reinstall the package that provides it") from exc
     return cls(sub or None)
