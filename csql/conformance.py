@@ -25,7 +25,8 @@ from csql.ir import errors as E
 PASS, FAIL, REFUSED, UNAVAILABLE = "pass", "fail", "refused", "unavailable"
 DATABASES = ("duckdb", "sqlite", "postgres")
 POSTGRES_URL_VARIABLE = "CSQL_TEST_POSTGRES_URL"
-_HEADER_KEYS = ("expect", "objective", "solution", "databases", "covers", "time_limit")
+_HEADER_KEYS = ("expect", "objective", "solution", "after", "databases", "covers",
+                "time_limit")
 _DATA_MARKER = "-- @data"
 DEFAULT_TIME_LIMIT = 20.0
 
@@ -45,6 +46,10 @@ class Case:
     error: str | None = None  # the CsqlError subclass name when expect == "ERROR"
     objective: int | None = None
     solution: dict[tuple[str, str], dict[object, object]] = field(default_factory=dict)
+    # written back with Solution.apply(), then read from the base table; or the error class
+    # apply() must raise
+    after: dict[tuple[str, str], dict[object, object]] = field(default_factory=dict)
+    after_error: str | None = None
     databases: tuple[str, ...] = ("duckdb",)
     covers: tuple[str, ...] = ()
     time_limit: float = DEFAULT_TIME_LIMIT
@@ -57,6 +62,10 @@ class Case:
             lines.append(f"-- @objective {self.objective}")
         for (table, column), values in self.solution.items():
             lines.append(f"-- @solution {table}.{column} = {values!r}")
+        for (table, column), values in self.after.items():
+            lines.append(f"-- @after {table}.{column} = {values!r}")
+        if self.after_error:
+            lines.append(f"-- @after ERROR {self.after_error}")
         lines.append(f"-- @databases {','.join(self.databases)}")
         if self.covers:
             lines.append(f"-- @covers {' '.join(self.covers)}")
@@ -104,13 +113,17 @@ def _apply_header(case: Case, key: str, value: str) -> None:
             raise ValueError(f"'{word}' is not OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN or ERROR")
     elif key == "objective":
         case.objective = int(value)
-    elif key == "solution":
+    elif key == "after" and value.upper().startswith("ERROR"):
+        case.after_error = value[5:].strip() or "CsqlError"
+        if not isinstance(getattr(E, case.after_error, None), type):
+            raise ValueError(f"unknown error class '{case.after_error}'")
+    elif key in ("solution", "after"):
         target, _, literal = value.partition("=")
         table, _, column = target.strip().partition(".")
         values = ast.literal_eval(literal.strip())
         if not column or not isinstance(values, dict):
             raise ValueError("expected 'table.column = {key: value, ...}'")
-        case.solution[(table.lower(), column.lower())] = values
+        getattr(case, key)[(table.lower(), column.lower())] = values
     elif key == "databases":
         names = tuple(d.strip().lower() for d in value.split(",") if d.strip())
         unknown = [d for d in names if d not in DATABASES]

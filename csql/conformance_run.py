@@ -95,6 +95,7 @@ def _check_backend(case: Case, model, backend: str, engines: Sequence[str], pool
             return problems
         problems += _certify_problems("duckdb", certify(model.program, db, solution.tables,
                                                         solution.objective))
+        problems += _write_back_problems(case, solution, db)
     finally:
         pool.close(db, schema)
     if case.objective is not None and solution.status is Status.OPTIMAL \
@@ -136,6 +137,28 @@ def _solution_problems(case: Case, tables: Mapping[str, list[dict]]) -> list[str
         got = {next(iter(row.values())): row.get(column) for row in rows}
         if got != expected:
             problems.append(f"{table}.{column} = {got!r}, expected {expected!r}")
+    return problems
+
+
+def _write_back_problems(case: Case, solution, db) -> list[str]:
+    """Apply the solution and read the base tables back (language §6 write-back)."""
+    if not case.after and not case.after_error:
+        return []
+    try:
+        solution.apply(db)
+    except E.CsqlError as exc:
+        if case.after_error and isinstance(exc, getattr(E, case.after_error)):
+            return []
+        return [f"write-back failed: {type(exc).__name__}: {exc}"]
+    if case.after_error:
+        return [f"write-back succeeded, expected {case.after_error}"]
+    problems = []
+    for (table, column), expected in case.after.items():
+        names = [c for c, _ in db.relation_columns(table)]
+        rows = db.query(f"SELECT * FROM {db.quote(table)}")
+        got = {row[0]: row[names.index(column)] for row in rows}
+        if got != expected:
+            problems.append(f"after write-back {table}.{column} = {got!r}, expected {expected!r}")
     return problems
 
 
