@@ -146,3 +146,31 @@ def test_installed_entry_point_runs() -> None:
                             check=False)
     assert result.returncode == 0, result.stderr
     assert "cpsat" in result.stdout
+
+
+def test_bad_data_is_a_clear_error_naming_the_data_file(files, tmp_path, capsys) -> None:
+    bad = tmp_path / "bad_data.sql"
+    bad.write_text("INSERT INTO pm VALUES ('a', 10);\n"
+                   "INSERT INTO vm VALUES ('v1', 5, 'nowhere');\n")
+    code = main(["solve", files["p"], "--data", str(bad)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{bad}:2:1" in err
+    assert "nowhere" in err or "foreign key" in err.lower()
+
+
+def test_existing_tables_without_constraints_get_data_checked(files, tmp_path, capsys) -> None:
+    # A database whose tables lack the FK: csql checks the data itself before solving.
+    import duckdb
+
+    path = tmp_path / "loose.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE pm (name VARCHAR(10), cpu INTEGER)")
+        con.execute("CREATE TABLE vm (name VARCHAR(10), cpu INTEGER, "
+                    "controllable__pm VARCHAR(10))")
+        con.execute("INSERT INTO pm VALUES ('a', NULL)")
+        con.execute("INSERT INTO vm VALUES ('v1', 5, NULL)")
+    code = main(["solve", files["p"], "--db", f"duckdb:///{path}"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "pm.cpu" in err and "NULL" in err

@@ -37,6 +37,7 @@ from .relations import (
     ROW,
     SqlRenderer,
     check_foreign_keys,
+    check_not_null_columns,
     read_relation,
     snapshot_name,
     sql_type_of,
@@ -48,6 +49,9 @@ from .relations import (
 @dataclass
 class GroundingOptions:
     default_int_range: tuple[int, int] = (-2**31 + 1, 2**31 - 1)
+    # explanations: domains before data and constraints narrowed them, foreign keys as
+    # explicit constraints (an equivalent problem whose every restriction can be in a core)
+    relax_domains: bool = False
 
 
 @dataclass
@@ -101,6 +105,9 @@ class Grounding:
         return out
 
     _kinds: dict[str, dict[str, str]] = field(default_factory=dict)
+    # "relation.column" of the variable columns whose domain the data or the constraints
+    # narrowed (an explanation re-grounds with relaxed domains only when there are some)
+    narrowed_domains: list[str] = field(default_factory=list)
 
 
 class Grounder:
@@ -120,6 +127,7 @@ class Grounder:
         self.rows_fetched = 0
         self.relation_seconds = 0.0
         self._constant_sets: dict[int, list[object]] = {}
+        self.narrowed_domains: list[str] = []
 
     # -- database access -------------------------------------------------------------------
 
@@ -152,6 +160,7 @@ class Grounder:
     def snapshot(self) -> None:
         started = time.perf_counter()
         for t in self.program.tables:
+            check_not_null_columns(self.db, t)
             if t.foreign_keys:
                 check_foreign_keys(self.db, t)
         for rel in self.program.variable_relations():
@@ -415,6 +424,7 @@ def ground(program: L.Program, db: Database, options: GroundingOptions | None = 
     }
     result = Grounding(gr.problem, gr.relations, stats)
     result._kinds = kinds
+    result.narrowed_domains = gr.narrowed_domains
     return result
 
 

@@ -243,5 +243,26 @@ def check_foreign_keys(db: Database, table: L.Table) -> None:
             )
 
 
+def check_not_null_columns(db: Database, table: L.Table) -> None:
+    """A NULL in a constant column the program declares NOT NULL is a data error: an existing
+    table used as it is may lack the constraint, and a NULL there would make the constraints
+    that read it pass vacuously (three-valued logic) instead of failing loudly."""
+    columns = [c for c in table.columns if c.not_null and not c.is_variable]
+    if not columns:
+        return
+    q = db.quote
+    shown = list(table.primary_key) or [c.name for c in table.columns[:3]]
+    for column in columns:
+        sql = (f"SELECT {', '.join(q(c) for c in shown)} FROM {q(table.name)} "
+               f"WHERE {q(column.name)} IS NULL LIMIT 1")
+        bad = db.query(sql)
+        if bad:
+            row = ", ".join(f"{c}={v!r}" for c, v in zip(shown, bad[0]))
+            raise DataError(
+                f"{table.name}.{column.name} is NULL in row ({row}) but the program declares "
+                "it NOT NULL", column.span or table.span,
+                hint=f"fill in {table.name}.{column.name} for every row")
+
+
 def distinct_values(db: Database, relation_sql: str, column: str) -> list[object]:
     return [r[0] for r in db.query(f"SELECT DISTINCT {db.quote(column)} FROM {relation_sql}")]
