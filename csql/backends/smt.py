@@ -15,6 +15,7 @@ SMT-LIB 2.
 
 from __future__ import annotations
 
+import difflib
 import threading
 import time
 from dataclasses import dataclass
@@ -25,6 +26,20 @@ from csql.ir.errors import SolverError
 from csql.ir.ground_eval import in_domain, objective_value, violations
 
 from .base import Availability, Backend, BackendResult, Capabilities, SolveOptions, Status
+
+# Z3_param_kind values (z3consts: Z3_PK_UINT, _BOOL, _DOUBLE, _SYMBOL, _STRING)
+_PARAMETER_KINDS = {0: "non-negative integer", 1: "boolean", 2: "number", 3: "name",
+                    4: "string"}
+
+
+def _is_kind(value: object, kind: str) -> bool:
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "non-negative integer":
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, str)
 
 
 @dataclass(slots=True)
@@ -46,7 +61,9 @@ class Z3Backend(Backend):
         optimisation=True,
         var_times_var=True,
         cores=True,
-        hints=True,  # set_initial_value (z3 >= 4.13)
+        # set_initial_value works on Solver only, not on Optimize, so the warm start that
+        # matters (an objective) is not available: hints are passed where Z3 takes them
+        hints=False,
         parallel=False,  # one thread: Z3's parallel mode does not apply to Optimize
         enumeration=False,
         max_int_bits=0,  # unbounded integers
@@ -112,18 +129,39 @@ class Z3Backend(Backend):
         if deadline is not None:
             remaining = max(0.0, deadline - time.perf_counter())
             solver.set("timeout", max(1, int(remaining * 1000)))
-        solver.set("random_seed", int(options.seed))
+        descriptions = solver.param_descrs()
+        known = {descriptions.get_name(i) for i in range(descriptions.size())}
+        if "random_seed" in known:
+            solver.set("random_seed", int(options.seed))
         for name, value in options.extra.items():
-            try:
-                solver.set(name, value)
-            except Exception as exc:  # Z3Exception: unknown parameter or wrong type
+            # Z3 checks names only when it solves, with a message listing all 300 of them
+            if name not in known and name.partition(".")[2] not in known:
+                close = difflib.get_close_matches(name, sorted(known), n=1)
                 raise SolverError(
-                    f"Z3 does not accept the parameter '{name}' = {value!r}: {exc}",
-                    hint="see `z3 -p` (or z3.Solver().help()) for the parameter names") from exc
+                    f"unknown Z3 parameter '{name}'",
+                    hint=f"did you mean '{close[0]}'?" if close
+                    else "z3.Solver().help() lists the parameter names")
+            key = name if name in known else name.partition(".")[2]
+            expected = _PARAMETER_KINDS.get(descriptions.get_kind(key))
+            if expected is not None and not _is_kind(value, expected):
+                raise SolverError(
+                    f"Z3 parameter '{name}' cannot take the value {value!r}",
+                    hint=f"it takes a {expected}")
+            solver.set(name, value)
+
+    @staticmethod
+    def _new_solver(problem: g.Problem, options: SolveOptions, ctx: Any) -> Any:
+        """The default (tactic-combining) solver refuses initial values; the plain SMT
+        solver takes them, so it is used when there are hints to give."""
+        import z3
+
+        if options.use_hints and problem.hints:
+            return z3.SimpleSolver(ctx=ctx)
+        return z3.Solver(ctx=ctx)
 
     def _hint(self, solver: Any, problem: g.Problem, encoded: _Encoded,
               options: SolveOptions) -> None:
-        if not options.use_hints or not hasattr(solver, "set_initial_value"):
+        if not options.use_hints or isinstance(solver, encoded.encoder.z3.Optimize):
             return
         z3 = encoded.encoder.z3
         ctx = encoded.encoder.ctx
@@ -158,7 +196,7 @@ class Z3Backend(Backend):
         import z3
 
         ctx = encoded.encoder.ctx
-        solver = z3.Solver(ctx=ctx)
+        solver = self._new_solver(problem, options, ctx)
         self._configure(solver, options, deadline)
         solver.set("core.minimize", True)
         solver.add(*encoded.background)
@@ -185,7 +223,8 @@ class Z3Backend(Backend):
 
         ctx = encoded.encoder.ctx
         optimising = encoded.objective is not None
-        solver: Any = z3.Optimize(ctx=ctx) if optimising else z3.Solver(ctx=ctx)
+        solver: Any = z3.Optimize(ctx=ctx) if optimising else \
+            self._new_solver(problem, options, ctx)
         self._configure(solver, options, deadline)
         solver.add(*encoded.background, *encoded.constraints)
         handle = solver.maximize(encoded.objective) if optimising else None
