@@ -1,0 +1,11 @@
+-- @expect OPTIMAL
+-- @objective 3
+-- @covers symbolic not-equal
+-- x <= 5, x <> 5, x != 4 -> 3
+CREATE TABLE t (id INTEGER PRIMARY KEY, controllable__x INTEGER, controllable__y INTEGER);
+CREATE CONSTRAINT bounds AS SELECT * FROM t
+    CHECK controllable__x BETWEEN -10 AND 10 AND controllable__y BETWEEN -10 AND 10;
+CREATE CONSTRAINT c AS SELECT * FROM t CHECK controllable__x <> 5 AND controllable__x != 4 AND controllable__x <= 5;
+CREATE CONSTRAINT o AS SELECT * FROM t MAXIMIZE controllable__x;
+-- @data
+INSERT INTO t VALUES (1, NULL, NULL);
