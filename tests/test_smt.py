@@ -262,6 +262,7 @@ def test_hints_on_a_satisfaction_problem_are_the_answer_when_they_solve_it() -> 
     xs = [p.new_var(f"x{i}", lb=0, ub=5) for i in range(3)]
     flag = p.new_var("flag", is_bool=True)
     p.add(g.Compare("=", g.LinearSum(tuple((1, x) for x in xs)), g.Const(9)), PROV)
+    p.add(g.Or((flag, g.Compare("=", xs[0], g.Const(0)))), PROV)
     p.hints.update({0: 4, 1: 1, 2: 4, flag.index: 1, 99: 1})  # no variable 99: ignored
     assert solve(p).assignment == {0: 4, 1: 1, 2: 4, 3: 1}
     p.hints[1] = 17  # outside the domain: dropped, not an error
