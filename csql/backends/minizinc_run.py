@@ -40,6 +40,7 @@ class RunOutcome:
     stderr: str = ""
     returncode: int | None = None
     killed: bool = False  # the watchdog ended it
+    pid: int = 0  # of `minizinc`, which is also its process group id
     seconds: float = 0.0
 
 
@@ -50,6 +51,7 @@ def run(command: list[str], deadline: float | None) -> RunOutcome:
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
         start_new_session=True, text=True, encoding="utf-8", errors="replace")
+    outcome.pid = proc.pid
     lines: queue.Queue[str | None] = queue.Queue()
     stderr_parts: list[str] = []
 

@@ -1,0 +1,553 @@
+"""The MiniZinc backend (Gecode through `minizinc -G std`) against the ground-IR evaluator.
+
+Every answer is checked with `ground_eval` (the meaning of each node) and its objective
+recomputed; small problems are compared with a brute-force enumeration, random problems with
+CP-SAT (same status, same optimal objective). The watchdog test runs a hard instance with
+MiniZinc's own time limit left out, so only csql's process-group kill can end it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import csql
+from csql import Status
+from csql.backends.base import SolveOptions, get_backend
+from csql.backends.cpsat import CpSatBackend
+from csql.backends.minizinc import MiniZincBackend, find_solver, solvers
+from csql.backends.minizinc_run import run
+from csql.ir import ground as g
+from csql.ir.errors import BackendUnavailable, SolverError, UnsupportedError
+from csql.ir.ground_eval import children, evaluate, objective_value, violations
+
+PROV = g.Provenance("test", "check")
+
+
+def test_minizinc_is_installed_here() -> None:
+    # CI installs MiniZinc (issue 3); without it every test below would fail for that reason
+    assert shutil.which("minizinc"), "install MiniZinc (Debian: apt-get install minizinc)"
+    availability = MiniZincBackend.available()
+    assert availability.ok and availability.version.startswith("MiniZinc 2.")
+
+
+def solve(problem: g.Problem, **options: object):
+    return MiniZincBackend().solve(problem, SolveOptions(**options))  # type: ignore[arg-type]
+
+
+def checked(problem: g.Problem, **options: object):
+    """Solve and check the answer against the evaluator; returns the result."""
+    result = solve(problem, **options)
+    if result.status.has_solution:
+        assert violations(problem, result.assignment) == []
+        if problem.objective:
+            assert result.objective == objective_value(problem, result.assignment)
+    return result
+
+
+def domain(var: g.Var) -> list[int]:
+    return list(var.values) if var.values is not None else list(range(var.lb, var.ub + 1))
+
+
+def _elements(problem: g.Problem) -> list[g.Element]:
+    found: dict[int, g.Element] = {}
+    stack: list[g.Expr] = [c.expr for c in problem.constraints]
+    stack += [t.expr for t in problem.objective]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, g.Element):
+            found[id(e)] = e
+        stack.extend(children(e))
+    return list(found.values())
+
+
+def brute_force(problem: g.Problem) -> tuple[bool, int | None]:
+    """(feasible, best objective); an Element index outside its array anywhere is infeasible."""
+    elements = _elements(problem)
+    best: int | None = None
+    feasible = False
+    for values in itertools.product(*(domain(v) for v in problem.variables)):
+        assignment = dict(enumerate(values))
+        if any(not 0 <= evaluate(e.index, assignment) < len(e.values) for e in elements):
+            continue
+        if all(evaluate(c.expr, assignment) for c in problem.constraints):
+            feasible = True
+            value = objective_value(problem, assignment)
+            best = value if best is None else max(best, value)
+    return feasible, best
+
+
+def _cases() -> dict[str, g.Problem]:
+    cases: dict[str, g.Problem] = {}
+
+    def new(name: str) -> tuple[g.Problem, g.Var, g.Var, g.Var]:
+        p = g.Problem()
+        x = p.new_var("x", lb=-4, ub=4)
+        y = p.new_var("y", values=(-3, 0, 2, 5))
+        b = p.new_var("b", is_bool=True)
+        cases[name] = p
+        return p, x, y, b
+
+    p, x, y, b = new("LinearSum")
+    p.add(g.Compare("<=", g.LinearSum(((2, x), (-3, y)), 1), g.Const(3)), PROV)
+    p.maximize(g.LinearSum(((1, x), (1, y))), PROV)
+    p, x, y, b = new("Product")
+    p.add(g.Compare("<", g.Product(x, y), g.Const(-5)), PROV)
+    p.maximize(g.LinearSum(((1, x), (-1, y))), PROV)
+    p, x, y, b = new("Div")
+    p.add(g.Compare("=", g.Div(x, -3), g.Const(1)), PROV)
+    p.maximize(g.LinearSum(((-1, x),)), PROV)
+    p, x, y, b = new("Mod")
+    p.add(g.Compare("=", g.Mod(g.LinearSum(((1, x), (1, y))), 4), g.Const(-1)), PROV)
+    p.maximize(g.LinearSum(((1, x), (2, y))), PROV)
+    p, x, y, b = new("Abs")
+    p.add(g.Compare(">=", g.Abs(g.LinearSum(((1, x), (1, y)))), g.Const(7)), PROV)
+    p.maximize(g.Abs(g.LinearSum(((1, x), (-2, y)))), PROV)
+    p, x, y, b = new("Min/Max")
+    p.add(g.Compare("<=", g.Max((x, y)), g.Const(1)), PROV)
+    p.maximize(g.LinearSum(((-1, g.Max((x, g.Const(-2)))), (1, g.Min((y, x, g.Const(1)))))),
+               PROV)
+    p, x, y, b = new("BoolAsInt")
+    p.maximize(g.LinearSum(((3, g.BoolAsInt(b)), (1, g.BoolAsInt(g.Compare(">", x, y))))), PROV)
+    p, x, y, b = new("IfThenElse")
+    p.add(g.IfThenElse(b, g.Compare(">", x, y), g.Compare("<", x, g.Const(-2))), PROV)
+    p.add(g.Not(g.IfThenElse(g.Compare(">", y, g.Const(0)), b, g.Compare(">", x, y))), PROV)
+    p.maximize(g.IfThenElse(g.Compare("=", x, y), g.LinearSum(((5, x),)), y), PROV)
+    p, x, y, b = new("Element")
+    p.add(g.Compare(">=", g.Element(g.LinearSum(((1, x),), 4), (9, -1, 3, 7, 2, 8, 0, 5, 6)),
+                    g.Const(6)), PROV)
+    p.maximize(g.LinearSum(((-1, x),)), PROV)
+    p, x, y, b = new("Element out of range under a disjunction")
+    # x + 6 is inside 0..4 only for x <= -2: elsewhere the element fails the whole problem,
+    # even though the disjunction would be true through b
+    p.add(g.Or((b, g.Compare("=", g.Element(g.LinearSum(((1, x),), 6), (1, 2, 3, 4, 5)),
+                                 g.Const(0)))), PROV)
+    p.maximize(g.LinearSum(((1, x),)), PROV)
+    p, x, y, b = new("Compare on booleans")
+    p.add(g.Compare("!=", x, g.Const(4)), PROV)
+    p.add(g.Or((g.Compare("=", b, g.Compare(">", x, g.Const(2))), g.Compare(">=", y, x))), PROV)
+    p.add(g.Compare("!=", b, g.Compare("<", y, g.Const(0))), PROV)
+    p.maximize(g.LinearSum(((1, x), (1, y), (1, g.BoolAsInt(b)))), PROV)
+    p, x, y, b = new("And/Or/Not/Implies")
+    p.add(g.Not(g.And((b, g.Compare(">", x, g.Const(0))))), PROV)
+    p.add(g.Implies(g.And((b, g.Compare("<", y, g.Const(1)))), g.Compare(">", x, g.Const(3))),
+          PROV)
+    p.add(g.Implies(g.Compare("<", y, g.Const(3)), g.Or((b, g.Compare("=", x, y)))), PROV)
+    p.add(g.And(()), PROV)
+    p.maximize(g.LinearSum(((1, x), (-1, y))), PROV)
+    p, x, y, b = new("InSet")
+    p.add(g.InSet(x, (-4, -1, 3)), PROV)
+    p.add(g.Or((g.Not(g.InSet(y, (2, 5))), g.Compare("<", x, g.Const(0)))), PROV)
+    p.maximize(g.LinearSum(((1, x), (1, y))), PROV)
+    p, x, y, b = new("AllDifferent")
+    z = p.new_var("z", lb=0, ub=2)
+    p.add(g.AllDifferent((x, y, z, g.Const(2))), PROV)
+    p.add(g.Or((b, g.AllDifferent((x, g.LinearSum(((1, z),), 1))))), PROV)
+    p.maximize(g.LinearSum(((1, z), (-2, g.BoolAsInt(b)), (1, x))), PROV)
+    p, x, y, b = new("AllEqual")
+    p.add(g.Implies(b, g.AllEqual((x, y, g.Const(2)))), PROV)
+    p.maximize(g.LinearSum(((10, g.BoolAsInt(b)), (-1, x))), PROV)
+    p, x, y, b = new("Increasing")
+    p.add(g.Increasing((y, x, g.Const(3))), PROV)
+    p.add(g.Not(g.Increasing((x, y))), PROV)
+    p.maximize(g.LinearSum(((1, y),)), PROV)
+    p, x, y, b = new("Table")
+    p.add(g.Table((x, y), ((1, 2), (-4, 5), (3, -3), (9, 9))), PROV)
+    p.add(g.Or((b, g.Table((y, x), ((5, -4),)))), PROV)
+    p.add(g.Or((g.Not(b), g.Table((x,), ()))), PROV)  # an empty table is false
+    p.maximize(g.LinearSum(((1, x), (-5, g.BoolAsInt(b)))), PROV)
+    p, x, y, b = new("BinPacking")
+    items = [p.new_var(f"item{i}", lb=0, ub=2) for i in range(3)]
+    p.add(g.BinPacking(tuple(items), (4, 3, 2), (0, 1), (5, 4)), PROV)
+    p.maximize(g.LinearSum(tuple((1, v) for v in items)), PROV)
+    p, x, y, b = new("BinPacking reified")
+    items = [p.new_var(f"item{i}", lb=0, ub=2) for i in range(3)]
+    p.add(g.Implies(b, g.BinPacking(tuple(items), (4, 3, 2), (1, 2), (3, 6))), PROV)
+    p.add(g.Or((b, g.Compare("=", x, g.Const(-4)))), PROV)
+    p.maximize(g.LinearSum(((1, x), (1, items[0]), (1, items[1]), (-1, items[2]))), PROV)
+    p, x, y, b = new("BinLoad")
+    items = [p.new_var(f"item{i}", lb=0, ub=2) for i in range(2)]
+    items.append(p.new_var("fixed", values=(1,)))
+    load1 = g.BinLoad(tuple(items), (g.Const(4), g.Const(2), x), 1)
+    p.add(g.Compare("<=", load1, g.Const(5)), PROV)
+    p.add(g.Compare(">=", g.BinLoad(tuple(items), (g.Const(1),) * 3, 2), g.Const(1)), PROV)
+    p.maximize(g.LinearSum(((1, load1), (1, items[0]))), PROV)
+    p, x, y, b = new("satisfaction")
+    p.add(g.Compare("=", g.LinearSum(((1, x), (1, y))), g.Const(3)), PROV)
+    return cases
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_node_type_matches_brute_force(name: str) -> None:
+    problem = CASES[name]
+    feasible, best = brute_force(problem)
+    result = checked(problem)
+    if not feasible:
+        assert result.status is Status.INFEASIBLE
+        return
+    assert result.status is Status.OPTIMAL
+    if problem.objective:
+        assert result.objective == best
+        assert result.bound == best
+
+
+def test_division_and_modulo_truncate_toward_zero() -> None:
+    # every (dividend, divisor) pair pinned in turn: MiniZinc's div/mod must agree with SQL
+    for a, d in itertools.product((-7, -5, -1, 0, 4, 7), (-3, 2)):
+        p = g.Problem()
+        x = p.new_var("x", lb=-7, ub=7)
+        q = p.new_var("q", lb=-7, ub=7)
+        r = p.new_var("r", lb=-7, ub=7)
+        p.add(g.Compare("=", x, g.Const(a)), PROV)
+        p.add(g.Compare("=", q, g.Div(x, d)), PROV)
+        p.add(g.Compare("=", r, g.Mod(x, d)), PROV)
+        result = checked(p)
+        assert result.status is Status.OPTIMAL
+        sign = -1 if (a < 0) != (d < 0) else 1
+        assert result.assignment[1] == sign * (abs(a) // abs(d))
+        assert result.assignment[2] == a - d * result.assignment[1]
+
+
+def test_infeasible() -> None:
+    p = g.Problem()
+    xs = [p.new_var(f"x{i}", lb=1, ub=3) for i in range(4)]
+    p.add(g.AllDifferent(tuple(xs)), PROV)  # four pigeons, three holes
+    p.maximize(g.LinearSum(((1, xs[0]),)), PROV)
+    result = solve(p)
+    assert result.status is Status.INFEASIBLE
+    assert result.assignment is None and result.objective is None
+
+
+def test_empty_domain_is_infeasible() -> None:
+    p = g.Problem()
+    p.new_var("x", values=())
+    assert solve(p).status is Status.INFEASIBLE
+
+
+def test_bounds_beyond_gecode_are_refused() -> None:
+    p = g.Problem()
+    x = p.new_var("x", lb=0, ub=3_000_000_000)
+    p.add(g.Compare(">=", x, g.Const(5)), PROV)
+    with pytest.raises(UnsupportedError, match="integer range"):
+        solve(p)
+    # a product of two in-range variables overflows 32 bits: refused too, not wrapped
+    p = g.Problem()
+    x = p.new_var("x", lb=0, ub=100_000)
+    y = p.new_var("y", lb=0, ub=100_000)
+    p.maximize(g.Product(x, y), PROV)
+    with pytest.raises(UnsupportedError, match="integer range"):
+        solve(p)
+    # just inside Gecode's range is fine
+    p = g.Problem()
+    x = p.new_var("x", lb=0, ub=2_147_483_646)
+    p.maximize(g.LinearSum(((1, x),), 0), PROV)
+    result = checked(p)
+    assert result.status is Status.OPTIMAL and result.objective == 2_147_483_646
+
+
+def test_gecode_builtins_are_used_at_the_top_level_only() -> None:
+    p = g.Problem()
+    xs = [p.new_var(f"x{i}", lb=0, ub=3) for i in range(3)]
+    b = p.new_var("b", is_bool=True)
+    p.add(g.AllDifferent(tuple(xs)), PROV)
+    p.add(g.Table((xs[0], xs[1]), ((0, 1), (2, 3))), PROV)
+    p.add(g.Or((b, g.AllDifferent((xs[0], g.Const(2))))), PROV)
+    p.add(g.Or((b, g.Table((xs[1], xs[2]), ((1, 0),)))), PROV)
+    text, suffix = MiniZincBackend().export(p)
+    assert suffix == ".mzn"
+    assert "include" not in text  # Gecode's own library does not load with MiniZinc 2.6.4
+    assert text.count("constraint all_different_int(") == 1
+    assert text.count("constraint gecode_table_int(") == 1
+    assert text.count("gecode_table_int_reif(") == 2  # the declaration and the call
+    result = checked(p)
+    assert result.status is Status.OPTIMAL
+
+
+def test_shared_subexpressions_are_declared_once() -> None:
+    p = g.Problem()
+    x = p.new_var("x", lb=0, ub=9)
+    y = p.new_var("y", lb=0, ub=9)
+    shared = g.Product(x, y)
+    p.add(g.Compare("<=", shared, g.Const(20)), PROV)
+    p.add(g.Compare(">=", shared, g.Const(12)), PROV)
+    p.maximize(g.LinearSum(((1, shared), (1, x))), PROV)
+    text, _ = MiniZincBackend().export(p)
+    assert text.count("x0 * x1") == 1
+    result = checked(p)
+    # 12 <= x*y <= 20, maximise x*y + x: x = 9, y = 2 gives 18 + 9 (x = 10 is out of range)
+    assert result.status is Status.OPTIMAL and result.objective == 27
+
+
+def test_end_to_end_satisfaction_gets_optimal_and_statistics() -> None:
+    p = g.Problem()
+    xs = [p.new_var(f"x{i}", lb=0, ub=5) for i in range(4)]
+    p.add(g.AllDifferent(tuple(xs)), PROV)
+    p.add(g.Compare("=", g.LinearSum(tuple((1, v) for v in xs)), g.Const(14)), PROV)
+    result = checked(p)
+    assert result.status is Status.OPTIMAL and result.objective is None
+    for key in ("nodes", "failures", "solveTime", "flatTime"):
+        assert key in result.stats
+    assert result.timings["emission"] >= 0 and result.timings["solver"] > 0
+
+
+# ---- sub-solvers, options, errors ----------------------------------------------------------
+
+
+def test_sub_solver_by_name_and_unknown_one() -> None:
+    assert find_solver("gecode")["id"] == "org.gecode.gecode"
+    assert find_solver("org.gecode.gecode")["id"] == "org.gecode.gecode"
+    backend = get_backend("minizinc:gecode")
+    assert isinstance(backend, MiniZincBackend) and backend.sub_solver == "gecode"
+    assert get_backend("minizinc").sub_solver == "gecode"
+    p = g.Problem()
+    p.new_var("x", lb=0, ub=1)
+    with pytest.raises(BackendUnavailable) as error:
+        get_backend("minizinc:gecod").solve(p)
+    assert "org.gecode.gecode" in error.value.message  # lists the available ones
+    assert "minizinc:gecode" in (error.value.hint or "")
+    assert {s["id"] for s in solvers()} >= {"org.gecode.gecode"}
+
+
+def test_unknown_option_is_refused_and_known_ones_are_passed() -> None:
+    p = g.Problem()
+    x = p.new_var("x", lb=0, ub=5)
+    p.maximize(g.LinearSum(((1, x),)), PROV)
+    with pytest.raises(SolverError, match="free_serch"):
+        solve(p, extra={"free_serch": True})
+    result = checked(p, workers=2, seed=3, extra={"free_search": True, "optimisation_level": 1})
+    assert result.status is Status.OPTIMAL and result.objective == 5
+
+
+def test_solver_error_carries_minizinc_message() -> None:
+    p = g.Problem()
+    p.new_var("x", lb=0, ub=5)
+    with pytest.raises(SolverError, match="MiniZinc failed") as error:
+        solve(p, extra={"flags": ["--no-such-flag"]})
+    assert "no-such-flag" in error.value.message
+
+
+def test_works_inside_a_running_event_loop() -> None:
+    p = CASES["AllDifferent"]
+
+    async def inside() -> Status:
+        return solve(p).status
+
+    assert asyncio.run(inside()) is Status.OPTIMAL
+
+
+# ---- the watchdog ---------------------------------------------------------------------------
+
+
+def _hard_knapsack(n: int = 40) -> g.Problem:
+    """A multi-dimensional integer knapsack: Gecode's branch and bound improves it for minutes
+    (hundreds of incumbents) and proves nothing within seconds."""
+    p = g.Problem()
+    xs = [p.new_var(f"x{i}", lb=0, ub=30) for i in range(n)]
+    for k in range(3):
+        weights = [20 + (i * 37 + k * 11) % 80 for i in range(n)]
+        p.add(g.Compare("<=", g.LinearSum(tuple(zip(weights, xs))), g.Const(2000 + 37 * k)),
+              PROV)
+    p.maximize(g.LinearSum(tuple((20 + (i * 53) % 80, x) for i, x in enumerate(xs))), PROV)
+    return p
+
+
+def _group_members(pgid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _gecode_processes() -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if b"fzn-gecode" in (entry / "cmdline").read_bytes():
+                    found.add(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_time_limit_returns_the_incumbent_in_time() -> None:
+    before = _gecode_processes()
+    started = time.perf_counter()
+    result = solve(_hard_knapsack(), time_limit=2.0)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 2.5
+    assert result.status in (Status.FEASIBLE, Status.UNKNOWN)
+    if result.status is Status.FEASIBLE:
+        assert violations(_hard_knapsack(), result.assignment) == []
+    assert _gecode_processes() - before == set()
+
+
+def test_watchdog_kills_the_process_group(tmp_path: Path) -> None:
+    # MiniZinc's own --time-limit left out: only the watchdog can stop this run
+    text, _ = MiniZincBackend().export(_hard_knapsack())
+    path = tmp_path / "hard.mzn"
+    path.write_text(text)
+    before = _gecode_processes()
+    started = time.perf_counter()
+    outcome = run([shutil.which("minizinc") or "minizinc", "-G", "std", "--json-stream",
+                   "--intermediate-solutions", str(path)], started + 2.0)
+    elapsed = time.perf_counter() - started
+    assert outcome.killed and 2.0 <= elapsed < 2.5
+    assert outcome.solutions  # incumbents arrived before the kill
+    assert outcome.status != "OPTIMAL_SOLUTION"
+    assert _group_members(outcome.pid) == []
+    assert _gecode_processes() - before == set()
+
+
+# ---- end to end -----------------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.parametrize("example,expected", [
+    # the optimal objectives worked out by hand in test_engines_end_to_end
+    ("load_balancing", 30), ("corfudb_placement", -4), ("weave_kubernetes", 4)])
+def test_examples_through_model_solve(example: str, expected: int) -> None:
+    folder = EXAMPLES / example
+    model = csql.compile((folder / "program.sql").read_text(), f"{example}/program.sql")
+    database = model.prepare("duckdb://")
+    database.script((folder / "data.sql").read_text())
+    solution = model.solve(database, backend="minizinc", time_limit=30)
+    assert solution.backend == "minizinc"
+    assert solution.status is Status.OPTIMAL
+    assert solution.objective == expected
+
+
+def test_placement_program_through_model_solve() -> None:
+    program = """
+    CREATE TABLE node (name VARCHAR(10) PRIMARY KEY, cpu INTEGER NOT NULL);
+    CREATE TABLE pod (name VARCHAR(10) PRIMARY KEY, cpu INTEGER NOT NULL,
+                      controllable__node VARCHAR(10) REFERENCES node(name));
+    CREATE CONSTRAINT fits AS SELECT * FROM pod JOIN node ON pod.controllable__node = node.name
+        CHECK pod.cpu <= node.cpu;
+    CREATE CONSTRAINT spread AS SELECT * FROM pod CHECK all_different(controllable__node);
+    """
+    model = csql.compile(program, "placement.sql")
+    database = model.prepare("duckdb://")
+    database.script("INSERT INTO node VALUES ('a', 2), ('b', 9), ('c', 5);"
+                    "INSERT INTO pod VALUES ('big', 7, NULL), ('mid', 4, NULL), "
+                    "('tiny', 1, NULL);")
+    solution = model.solve(database, backend="minizinc")
+    assert solution.status is Status.OPTIMAL
+    placed = {row["name"]: row["controllable__node"] for row in solution.table("pod")}
+    # big fits only on b, mid then only on c, tiny takes the one left
+    assert placed == {"big": "b", "mid": "c", "tiny": "a"}
+    database.script("INSERT INTO pod VALUES ('extra', 1, NULL);")
+    assert model.solve(database, backend="minizinc").status is Status.INFEASIBLE
+
+
+# ---- random problems against CP-SAT ---------------------------------------------------------
+
+
+@st.composite
+def random_problems(draw: st.DrawFn) -> g.Problem:
+    p = g.Problem()
+    for i in range(draw(st.integers(2, 4))):
+        kind = draw(st.integers(0, 2))
+        if kind == 0:
+            p.new_var(f"b{i}", is_bool=True)
+        elif kind == 1:
+            values = draw(st.lists(st.integers(-4, 6), min_size=1, max_size=4, unique=True))
+            p.new_var(f"s{i}", values=tuple(values))
+        else:
+            lb = draw(st.integers(-3, 3))
+            p.new_var(f"v{i}", lb=lb, ub=lb + draw(st.integers(0, 4)))
+    bools = [v for v in p.variables if v.is_bool]
+    ints = [v for v in p.variables if not v.is_bool]
+    small = st.integers(-3, 3)
+
+    def int_expr(depth: int) -> g.Expr:
+        choice = draw(st.integers(-1, 11 if depth > 0 else 1))
+        if choice <= 0 and ints:
+            return draw(st.sampled_from(ints))
+        if choice <= 1:
+            return g.Const(draw(small))
+        a, b = int_expr(depth - 1), int_expr(depth - 1)
+        return [
+            lambda: g.LinearSum(((draw(small), a), (draw(small), b)), draw(small)),
+            lambda: g.Product(a, b),
+            lambda: g.Div(a, draw(st.sampled_from([-3, -2, 2, 3]))),
+            lambda: g.Mod(a, draw(st.sampled_from([-3, -2, 2, 3]))),
+            lambda: g.Abs(a),
+            lambda: (g.Min if draw(st.booleans()) else g.Max)((a, b)),
+            lambda: g.BoolAsInt(bool_expr(depth - 1)),
+            lambda: g.IfThenElse(bool_expr(depth - 1), a, b),
+            lambda: g.Element(g.LinearSum(((1, a),), draw(st.integers(0, 3))),
+                              tuple(draw(st.lists(small, min_size=3, max_size=8)))),
+            lambda: g.BinLoad((a, b), (g.Const(draw(st.integers(0, 3))), int_expr(0)),
+                              draw(small)),
+        ][choice - 2]()
+
+    def bool_expr(depth: int) -> g.Expr:
+        choice = draw(st.integers(0, 13 if depth > 0 else 1))
+        if choice == 0 and bools:
+            return draw(st.sampled_from(bools))
+        if choice <= 1:
+            return g.Compare(draw(st.sampled_from(g.COMPARE_OPS)), int_expr(0), int_expr(0))
+        args = tuple(int_expr(depth - 1) for _ in range(draw(st.integers(2, 3))))
+        sub = [bool_expr(depth - 1) for _ in range(2)]
+        return [
+            lambda: g.Compare(draw(st.sampled_from(["=", "!="])), sub[0], sub[1]),
+            lambda: g.And(tuple(sub)),
+            lambda: g.Or(tuple(sub)),
+            lambda: g.Not(sub[0]),
+            lambda: g.Implies(sub[0], sub[1]),
+            lambda: g.InSet(args[0], tuple(sorted(set(draw(st.lists(small, min_size=1)))))),
+            lambda: g.AllDifferent(args),
+            lambda: g.AllEqual(args),
+            lambda: g.Increasing(args),
+            lambda: g.Table(args, tuple(draw(st.lists(st.tuples(*[small] * len(args)),
+                                                      max_size=4)))),
+            lambda: g.BinPacking(args, tuple(draw(st.integers(0, 3)) for _ in args),
+                                 (0, 2), (draw(st.integers(0, 4)), draw(st.integers(0, 4)))),
+            lambda: g.IfThenElse(sub[0], sub[1], bool_expr(depth - 1)),
+        ][choice - 2]()
+
+    for _ in range(draw(st.integers(1, 2))):
+        depth = draw(st.integers(1, 2))
+        shape = draw(st.sampled_from(["plain", "implies", "not", "or"]))
+        if shape == "implies":
+            p.add(g.Implies(bool_expr(depth - 1), bool_expr(depth)), PROV)
+        elif shape == "not":
+            p.add(g.Not(bool_expr(depth)), PROV)
+        elif shape == "or":
+            p.add(g.Or((bool_expr(depth - 1), bool_expr(depth))), PROV)
+        else:
+            p.add(bool_expr(depth), PROV)
+    for _ in range(draw(st.integers(0, 2))):
+        p.maximize(int_expr(draw(st.integers(1, 2))), PROV)
+    return p
+
+
+@settings(max_examples=40, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(random_problems())
+def test_random_problems_match_cpsat(problem: g.Problem) -> None:
+    expected = CpSatBackend().solve(problem, SolveOptions(time_limit=20))
+    result = checked(problem, time_limit=20)
+    assert expected.status in (Status.OPTIMAL, Status.INFEASIBLE)
+    assert result.status is expected.status
+    if problem.objective and expected.status is Status.OPTIMAL:
+        assert result.objective == expected.objective
