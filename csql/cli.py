@@ -48,8 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--backend", help="solver backend (default cpsat)")
     solve.add_argument("--time-limit", type=float, metavar="SECONDS")
     solve.add_argument("--workers", type=int)
-    solve.add_argument("--explain", action="store_true",
-                       help="on INFEASIBLE, name the constraints that cannot hold together")
+    solve.add_argument("--explain", nargs="?", const="constraints",
+                       choices=("constraints", "rows"), metavar="rows",
+                       help="on INFEASIBLE, name a minimal set of constraints that cannot hold "
+                            "together; --explain=rows also names their rows (slower)")
     solve.add_argument("--json", action="store_true", help="print one JSON object")
     solve.add_argument("--apply", action="store_true",
                        help="write the solution (and loaded data) to the database")
@@ -191,14 +193,17 @@ def _print_solution(solution: Solution) -> None:
             _print_table(columns, [[row[c] for c in columns] for row in shown])
             if len(rows) > len(shown):
                 print(f"... {len(rows) - len(shown)} more rows (use --json for all)")
-    if solution.core is not None:
+    if solution.objective_terms:
         print()
-        print("the constraints that cannot all hold:")
-        for member in solution.core:
-            where = f" ({member.position})" if member.position else ""
-            print(f"  {member.constraint}{where}")
-            for row in member.rows:
-                print(f"      {row}")
+        print("objective by statement: " + ", ".join(
+            f"{t.statement} ({t.kind}) = {t.value}" for t in solution.objective_terms))
+    if solution.core is not None:
+        from csql.core.explain_render import render_core
+
+        explained = solution.stats.get("explain", {})
+        minimal = not isinstance(explained, dict) or explained.get("minimal", True) is not False
+        print()
+        print(render_core(solution.core, minimal=bool(minimal)))
     seconds = solution.stats.get("seconds", {})
     if isinstance(seconds, dict) and seconds:
         print()

@@ -34,6 +34,9 @@ class ColumnDomain:
         self.low: int | None = None
         self.high: int | None = None
         self.sources: list[str] = []
+        # (provenance name, FK, referenced values): data-derived parts, which an explanation
+        # turns into explicit constraints so that they can appear in an unsatisfiable core
+        self.foreign: list[tuple[str, L.ForeignKey, set[object]]] = []
 
     def restrict(self, values: set[object] | None = None, low: int | None = None,
                  high: int | None = None, source: str = "") -> None:
@@ -61,8 +64,9 @@ def column_domains(gr: Grounder) -> dict[tuple[str, str], ColumnDomain]:
                     if col.name in fk.columns and len(fk.columns) == 1:
                         ref = gr.db.quote(fk.ref_table)
                         vals = distinct_values(gr.db, ref, fk.ref_columns[0])
-                        dom.restrict({v for v in vals if v is not None},
-                                     source=f"fk:{rel.name}.{col.name}")
+                        allowed = {v for v in vals if v is not None}
+                        dom.restrict(allowed, source=f"fk:{rel.name}.{col.name}")
+                        dom.foreign.append((f"fk:{rel.name}.{col.name}", fk, allowed))
             for r in restrictions.get((rel.name, col.name), []):
                 values: set[object] | None = None
                 if r.is_set:
@@ -128,12 +132,73 @@ def _encoded_domain(gr: Grounder, rel: L.Relation, col: L.Column, dom: ColumnDom
     return (low, high, None)
 
 
+def _relaxed_domain(gr: Grounder, col: L.Column, dom: ColumnDomain
+                    ) -> tuple[int, int, tuple[int, ...] | None]:
+    """The column's domain before the data and the constraints narrowed it: the type's range
+    (every string of the dictionary; the default integer range, within the referenced values'
+    bounds when a foreign key gives them)."""
+    if col.type == L.BOOL:
+        return (0, 1, None)
+    if col.type == L.STRING:
+        count = len(gr.strings.sorted)
+        return (0, count - 1, None) if count else (0, 0, ())
+    low, high = gr.options.default_int_range
+    ints = [int(v) for _, _, allowed in dom.foreign for v in allowed  # type: ignore[call-overload]
+            if isinstance(v, int)]
+    if dom.foreign:
+        if not ints:
+            return (0, 0, ())
+        low, high = max(low, min(ints)), min(high, max(ints))
+    return (low, high, None) if low <= high else (0, 0, ())
+
+
+def _same_domain(a: tuple[int, int, tuple[int, ...] | None],
+                 b: tuple[int, int, tuple[int, ...] | None]) -> bool:
+    def values(d: tuple[int, int, tuple[int, ...] | None]) -> object:
+        lb, ub, vals = d
+        if vals is not None and (not vals or vals == tuple(range(lb, ub + 1))):
+            return (lb, ub) if vals else ()
+        return vals if vals is not None else (lb, ub)
+
+    return values(a) == values(b)
+
+
+def _foreign_constraints(gr: Grounder, rc: RelationCells, col: L.Column, dom: ColumnDomain,
+                         cells: list[g.Var]) -> None:
+    """With relaxed domains: each cell takes one of the referenced values, one constraint per
+    (foreign key, row) with provenance kind "domain", so a core can name it."""
+    for name, fk, allowed in dom.foreign:
+        codes = set()
+        for v in allowed:
+            code = gr.strings.code(v) if isinstance(v, str) else (
+                int(v) if isinstance(v, (bool, int)) else None)
+            if code is not None:
+                codes.add(code)
+        sql = (f"{rc.name}.{col.name} REFERENCES {fk.ref_table}({', '.join(fk.ref_columns)})"
+               f"  -- the values of {fk.ref_table}.{fk.ref_columns[0]}")
+        for n, var in enumerate(cells):
+            expr = V.in_set(var, codes)
+            if isinstance(expr, g.Const) and expr.value:
+                continue
+            problem_key = rc.key_of(n)
+            gr.problem.add(expr, g.Provenance(name, "domain", problem_key, fk.span, sql))
+
+
 def create_cells(gr: Grounder, rc: RelationCells, rel: L.Table | L.DataView,
                  dom: dict[tuple[str, str], ColumnDomain]) -> None:
-    """One variable per (row, variable column), hints from the stored values."""
+    """One variable per (row, variable column), hints from the stored values.
+
+    With `relax_domains` the cells get the relaxed domain and the foreign keys become explicit
+    constraints (explanations); either way the columns whose domain the data or the
+    constraints narrowed are listed in `gr.narrowed_domains`."""
     problem = gr.problem
     for col in rel.variable_columns:
         lb, ub, values = _encoded_domain(gr, rel, col, dom[(rel.name, col.name)])
+        relaxed = _relaxed_domain(gr, col, dom[(rel.name, col.name)])
+        if rc.rows and not _same_domain((lb, ub, values), relaxed):
+            gr.narrowed_domains.append(f"{rel.name}.{col.name}")
+        if gr.options.relax_domains:
+            lb, ub, values = relaxed
         is_bool = col.type == L.BOOL
         pos = rc.columns.index(col.name)
         cells: list[g.Var] = []
@@ -156,6 +221,8 @@ def create_cells(gr: Grounder, rc: RelationCells, rel: L.Table | L.DataView,
             problem.add(g.FALSE, g.Provenance(
                 f"domain:{rel.name}.{col.name}", "domain", (), col.span,
                 f"-- {rel.name}.{col.name} has an empty domain (from {sources})"))
+        if gr.options.relax_domains:
+            _foreign_constraints(gr, rc, col, dom[(rel.name, col.name)], cells)
         rc.cells[col.name] = cells
         gr.cell_values[rel.name][col.name] = svs
 

@@ -67,13 +67,20 @@ class Model:
         backend: str | None = None,
         time_limit: float | None = None,
         workers: int | None = None,
-        explain: bool = False,
+        explain: bool | str = False,
         certify: bool | None = None,
         **options: object,
     ) -> Solution:
         """Solve against the database's current content. Nothing is written to the database
-        (only temporary tables and views); call `Solution.apply()` to write the changes."""
+        (only temporary tables and views); call `Solution.apply()` to write the changes.
+
+        `explain=True` names, for an INFEASIBLE program, a minimal set of constraints that
+        cannot hold together (`Solution.core`); `explain="rows"` also names their rows or
+        groups, and for a solved program breaks each objective statement down per group."""
+        from csql.core.explain import explain_level
         from csql.core.grounding import ground
+
+        explain_as = explain_level(explain)
 
         settings = resolve(backend=backend, time_limit=time_limit, workers=workers,
                            certify=certify)
@@ -99,16 +106,28 @@ class Model:
             objective = result.objective if grounding.problem.has_objective else None
         decoded = time.perf_counter()
         certify_seconds = 0.0
+        certified_terms = None
         if result.status.has_solution and settings.certify:
             from csql.core.oracle import certify as run_oracle
 
             certificate = run_oracle(self.program, database, tables, objective)
             certificate.raise_if_invalid()
             certify_seconds = time.perf_counter() - decoded
+            certified_terms = certificate.terms
+        objective_terms = None
+        if result.status.has_solution and grounding.problem.has_objective:
+            from csql.core.explain_objective import objective_values
+
+            assert result.assignment is not None
+            objective_terms = objective_values(self.program, grounding.problem,
+                                               result.assignment, groups=explain_as == "rows",
+                                               certified=certified_terms)
 
         core = None
-        if explain and result.status is Status.INFEASIBLE:
-            core = self._explain(grounding, solver, solve_options)
+        explain_stats: dict[str, object] | None = None
+        if explain_as is not None and result.status is Status.INFEASIBLE:
+            core, explain_stats = self._explain(grounding, solver, solve_options, database,
+                                                explain_as)
 
         stats: dict[str, object] = {
             "seconds": {
@@ -129,29 +148,39 @@ class Model:
         }
         if result.bound is not None:
             stats["bound"] = result.bound
+        if explain_stats is not None:
+            stats["explain"] = explain_stats
         return Solution(result.status, objective, tables, changes, stats, solver.name, core,
-                        self.program, database)
+                        self.program, database, objective_terms)
 
-    def _explain(self, grounding: Grounding, solver, options: SolveOptions) -> list[CoreMember]:
-        """An unsatisfiable core at constraint-instance level (minimal cores: a later stage)."""
-        core_options = SolveOptions(time_limit=options.time_limit, workers=1, want_core=True,
-                                    extra=options.extra)
-        result = solver.solve(grounding.problem, core_options)
-        members: list[CoreMember] = []
-        seen: set[tuple] = set()
-        for index in result.core or []:
-            provenance = grounding.problem.constraints[index].provenance
-            ident = (provenance.statement, provenance.key)
-            if ident in seen:
-                continue
-            seen.add(ident)
-            members.append(CoreMember(
-                constraint=provenance.statement,
-                sql=provenance.sql,
-                rows=(dict(provenance.key),) if provenance.key else (),
-                position=str(provenance.span) if provenance.span is not None else "",
-            ))
-        return members
+    def _explain(self, grounding: Grounding, solver, options: SolveOptions,
+                 database: Database, level: str) -> tuple[list[CoreMember], dict[str, object]]:
+        """A minimal unsatisfiable core in SQL terms (`csql.core.explain`).
+
+        When the data or the constraints narrowed some variable's domain, the program is
+        grounded again with the domains relaxed and the foreign keys as explicit constraints:
+        the same solutions, but a restriction folded into a domain can now be a member (the
+        CHECK that narrowed it, or the foreign key), so the core is minimal in SQL terms."""
+        from csql.core.explain import explain_infeasible
+        from csql.core.explain_objective import core_members
+        from csql.core.grounding import GroundingOptions, ground
+
+        started = time.perf_counter()
+        problem = grounding.problem
+        regrounded = bool(grounding.narrowed_domains)
+        if regrounded:
+            problem = ground(self.program, database, GroundingOptions(relax_domains=True)).problem
+        grounded = time.perf_counter()
+        budget = None if options.time_limit is None else max(
+            0.0, options.time_limit - (grounded - started))
+        explanation = explain_infeasible(problem, solver, level=level, time_limit=budget,
+                                         extra=options.extra)
+        stats = dict(explanation.stats)
+        stats["regrounded"] = regrounded
+        stats["narrowed_domains"] = list(grounding.narrowed_domains)
+        stats["grounding_seconds"] = grounded - started
+        stats["total_seconds"] = time.perf_counter() - started
+        return core_members(explanation), stats
 
 
 def _check_ground(grounding: Grounding, result: BackendResult, backend: str) -> None:

@@ -21,16 +21,44 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class CoreMember:
-    """One member of an unsatisfiable core: a constraint instance in SQL terms."""
+    """One statement of a minimal unsatisfiable core, in SQL terms.
+
+    `rows` are the instances of the statement in the core (row-level explanations): the
+    primary-key values of the base rows of a row statement, or the group-key values of a
+    grouped one; a constraint-level explanation names the statement alone and leaves them
+    empty. `kind` is "check" for a CHECK, "domain" for the values a foreign key allows (its
+    `constraint` is then `fk:table.column`), "key" for a primary key or UNIQUE over variable
+    columns."""
 
     constraint: str
     sql: str
     rows: tuple[dict[str, object], ...] = ()
     position: str = ""
+    kind: str = "check"
+    level: str = "constraints"
 
     def to_json(self) -> dict[str, object]:
         return {"constraint": self.constraint, "sql": self.sql, "rows": list(self.rows),
-                "position": self.position}
+                "position": self.position, "kind": self.kind, "level": self.level}
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveValue:
+    """The value one MAXIMIZE/MINIMIZE statement has in a solution, as the statement states
+    it (a MINIMIZE statement's value is the quantity minimised, not its negation), and per
+    group or row when asked for (`explain="rows"`)."""
+
+    statement: str
+    kind: str  # "maximize" or "minimize"
+    value: int
+    groups: tuple[tuple[dict[str, object], int], ...] | None = None
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"statement": self.statement, "kind": self.kind,
+                                  "value": self.value}
+        if self.groups is not None:
+            out["groups"] = [{"key": key, "value": value} for key, value in self.groups]
+        return out
 
 
 @dataclass(slots=True)
@@ -44,6 +72,16 @@ class Solution:
     core: list[CoreMember] | None = None
     program: L.Program | None = field(default=None, repr=False)
     database: Database | None = field(default=None, repr=False)
+    # solved programs with an objective: one entry per MAXIMIZE/MINIMIZE statement
+    objective_terms: list[ObjectiveValue] | None = None
+
+    def objective_term(self, statement: str) -> int:
+        """The value of one MAXIMIZE/MINIMIZE statement in this solution."""
+        for term in self.objective_terms or ():
+            if term.statement == statement.lower() or term.statement == statement:
+                return term.value
+        known = ", ".join(t.statement for t in self.objective_terms or ()) or "none"
+        raise KeyError(f"no objective statement {statement!r} (statements: {known})")
 
     @property
     def ok(self) -> bool:
@@ -63,6 +101,8 @@ class Solution:
         }
         if self.core is not None:
             out["core"] = [m.to_json() for m in self.core]
+        if self.objective_terms is not None:
+            out["objective_terms"] = [t.to_json() for t in self.objective_terms]
         return out
 
     def apply(self, database: Database | None = None) -> int:

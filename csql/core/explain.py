@@ -1,0 +1,229 @@
+"""Minimal unsatisfiable cores of a ground problem, in the problem's own provenance terms.
+
+A member is a set of hard constraints that goes in or out of the problem together: every
+instance of one statement (constraint level), or one instance, i.e. one row or group of one
+statement (row level). The answer is minimal: without any one member the rest is satisfiable.
+
+Every backend is driven the same way, by re-solving sub-problems (the chosen hard constraints,
+no objective, one worker) through `Backend.solve`. A backend that declares cores (CP-SAT's
+sufficient assumptions, Z3's tracked assertions) hands back a core with each infeasible answer
+and the deletion shrinker jumps to it; the others go through QuickXplain or plain deletion
+(`explain_shrink`). A row-level explanation starts from the constraint-level one: the
+instances of a minimal set of statements are infeasible together, so a minimal set of
+instances exists among them, and it is found among far fewer candidates.
+
+The answer is checked before it is returned (a core a backend claims is re-solved unless that
+very set was already found infeasible), so a wrong solver core cannot become a wrong
+explanation; and a member is kept, not dropped, when a re-solve hit the time limit, in which
+case the explanation says it may not be minimal.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from csql.backends.base import Backend, SolveOptions, Status
+from csql.ir import ground as g
+from csql.ir.errors import CsqlError, InternalError
+
+from .explain_shrink import Answer, Shrunk, Verdict, quickxplain, shrink_by_deletion
+
+CONSTRAINTS = "constraints"
+ROWS = "rows"
+LEVELS = (CONSTRAINTS, ROWS)
+
+# Without cores, plain deletion (one re-solve per member) is as cheap as QuickXplain for a
+# handful of members and simpler to follow; beyond this QuickXplain's halving wins.
+_DELETION_UP_TO = 6
+# kinds that explain *why a value is allowed* rather than a policy: tried for removal first,
+# so that they appear in a core only when no core without them exists among the candidates
+_BACKGROUND_KINDS = ("domain", "key")
+
+
+def explain_level(explain: object) -> str | None:
+    """`Model.solve(explain=...)`: False/None -> None, True/"constraints" -> constraint level,
+    "rows" -> row level; anything else is refused with the accepted values."""
+    if explain is None or explain is False:
+        return None
+    if explain is True:
+        return CONSTRAINTS
+    if isinstance(explain, str) and explain.strip().lower() in LEVELS:
+        return explain.strip().lower()
+    if isinstance(explain, str) and explain.strip().lower() in ("constraint", "statements"):
+        return CONSTRAINTS
+    raise CsqlError(f"explain={explain!r} is not a level of explanation",
+                    hint="use explain=True (which constraints) or explain='rows' "
+                         "(which rows of them)")
+
+
+@dataclass(slots=True)
+class Member:
+    """One member of a core: some hard constraints of the problem that share a provenance
+    (the whole statement at constraint level, one row or group of it at row level)."""
+
+    statement: str
+    kind: str
+    indices: list[int]  # into problem.constraints
+    provenance: g.Provenance  # of the first instance (statement, sql and span are shared)
+    keys: list[tuple[tuple[str, object], ...]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Explanation:
+    level: str
+    members: list[Member]
+    minimal: bool
+    stats: dict[str, object]
+
+
+class SubproblemCheck:
+    """`check(member ids) -> Verdict` by solving the sub-problem made of those members.
+
+    Answers are remembered by member set, so the shrinkers never pay twice for one question
+    and the final verification is free when the answer was checked on the way."""
+
+    def __init__(self, problem: g.Problem, members: Sequence[Member], backend: Backend, *,
+                 deadline: float | None, use_cores: bool, extra: dict[str, object]) -> None:
+        self.problem = problem
+        self.members = members
+        self.backend = backend
+        self.deadline = deadline
+        self.use_cores = use_cores
+        self.extra = extra
+        self.owner = {i: m for m, member in enumerate(members) for i in member.indices}
+        self.answers: dict[frozenset[int], Verdict] = {}
+        self.solves = 0
+        self.solver_seconds = 0.0
+
+    def __call__(self, member_ids: Sequence[int]) -> Verdict:
+        wanted = frozenset(member_ids)
+        known = self.answers.get(wanted)
+        if known is not None:
+            return known
+        verdict = self._solve(wanted)
+        self.answers[wanted] = verdict
+        return verdict
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.perf_counter()
+
+    def _solve(self, wanted: frozenset[int]) -> Verdict:
+        if not wanted:
+            return Verdict(Answer.FEASIBLE)
+        remaining = self.remaining()
+        if remaining is not None and remaining <= 0:
+            return Verdict(Answer.UNKNOWN)
+        indices = sorted(i for m in wanted for i in self.members[m].indices)
+        sub = g.Problem(variables=self.problem.variables,
+                        constraints=[self.problem.constraints[i] for i in indices],
+                        objective=[], strings=self.problem.strings, hints=self.problem.hints)
+        options = SolveOptions(time_limit=remaining, workers=1, want_core=self.use_cores,
+                               extra=dict(self.extra))
+        started = time.perf_counter()
+        result = self.backend.solve(sub, options)
+        self.solver_seconds += time.perf_counter() - started
+        self.solves += 1
+        if result.status.has_solution:
+            return Verdict(Answer.FEASIBLE)
+        if result.status is not Status.INFEASIBLE:
+            return Verdict(Answer.UNKNOWN)
+        core = None
+        if self.use_cores and result.core:
+            core = frozenset(self.owner[indices[i]] for i in result.core
+                             if 0 <= i < len(indices))
+        return Verdict(Answer.INFEASIBLE, core or None)
+
+
+def group_members(problem: g.Problem, level: str,
+                  only: set[str] | None = None) -> list[Member]:
+    """The problem's hard constraints as members of the given level, in preference order:
+    policy statements in program order, then domains and keys."""
+    found: dict[object, Member] = {}
+    for i, constraint in enumerate(problem.constraints):
+        p = constraint.provenance
+        if only is not None and p.statement not in only:
+            continue
+        ident: object = p.statement if level == CONSTRAINTS else (p.statement, p.key)
+        member = found.get(ident)
+        if member is None:
+            member = found[ident] = Member(p.statement, p.kind, [], p)
+        member.indices.append(i)
+        if level == ROWS and not member.keys and p.key:
+            member.keys.append(p.key)
+    members = list(found.values())
+    return ([m for m in members if m.kind not in _BACKGROUND_KINDS]
+            + [m for m in members if m.kind in _BACKGROUND_KINDS])
+
+
+def explain_infeasible(problem: g.Problem, backend: Backend, *, level: str = CONSTRAINTS,
+                       time_limit: float | None = None,
+                       extra: dict[str, object] | None = None) -> Explanation:
+    """A minimal set of members (of `level`) that cannot hold together, for an infeasible
+    `problem` (its objective is ignored). Raises `InternalError` when the problem turns out
+    feasible: the caller had it solved as infeasible, so that is a bug."""
+    if level not in LEVELS:
+        raise CsqlError(f"unknown explanation level {level!r}", hint=f"use one of {LEVELS}")
+    started = time.perf_counter()
+    deadline = None if time_limit is None else started + time_limit
+    use_cores = bool(backend.capabilities.cores)
+    stats: dict[str, object] = {"backend": backend.name, "cores": use_cores, "level": level}
+
+    members = group_members(problem, CONSTRAINTS)
+    check = SubproblemCheck(problem, members, backend, deadline=deadline, use_cores=use_cores,
+                            extra=extra or {})
+    shrunk = _shrink(members, check)
+    minimal = shrunk.minimal
+    stats["constraint_level"] = {"candidates": len(members), "solves": check.solves,
+                                 "seconds": time.perf_counter() - started}
+    chosen = [members[m] for m in shrunk.members]
+    solves, solver_seconds = check.solves, check.solver_seconds
+    if level == ROWS:
+        row_started = time.perf_counter()
+        statements = {m.statement for m in chosen}
+        instances = group_members(problem, ROWS, statements)
+        check = SubproblemCheck(problem, instances, backend, deadline=deadline,
+                                use_cores=use_cores, extra=extra or {})
+        shrunk = _shrink(instances, check)
+        minimal = minimal and shrunk.minimal
+        chosen = [instances[m] for m in shrunk.members]
+        stats["row_level"] = {"candidates": len(instances), "solves": check.solves,
+                              "seconds": time.perf_counter() - row_started}
+        solves += check.solves
+        solver_seconds += check.solver_seconds
+    stats.update(solves=solves, solver_seconds=solver_seconds,
+                 seconds=time.perf_counter() - started, minimal=minimal)
+    return Explanation(level, chosen, minimal, stats)
+
+
+def _shrink(members: list[Member], check: SubproblemCheck) -> Shrunk:
+    everything = list(range(len(members)))
+    first = check(everything)
+    if first.answer is Answer.FEASIBLE:
+        raise InternalError(
+            "the problem an explanation was asked for is satisfiable",
+            hint="the solve said INFEASIBLE but a re-solve of the same hard constraints found "
+                 "a solution; this is a bug in a backend or the grounding, please report it")
+    if first.answer is Answer.UNKNOWN:
+        # nothing is known to be infeasible within the time left: every member stays
+        return Shrunk(everything, False, 1)
+    start = [m for m in everything if first.core is None or m in first.core]
+    if check.use_cores or len(start) <= _DELETION_UP_TO:
+        shrunk = shrink_by_deletion(start, check)
+    else:
+        shrunk = quickxplain(start, check)
+    verdict = check(shrunk.members)
+    if verdict.answer is Answer.FEASIBLE and check.use_cores:
+        # a core the backend claimed was not infeasible after all: shrink again without cores
+        check.use_cores = False
+        check.answers.clear()
+        shrunk = quickxplain(everything, check)
+        verdict = check(shrunk.members)
+    if verdict.answer is Answer.FEASIBLE:
+        raise InternalError(
+            "the explanation found is satisfiable",
+            hint="a re-solve contradicted an earlier one; this is a bug in a backend, "
+                 "please report it with `csql export` of the program")
+    return Shrunk(sorted(shrunk.members), shrunk.minimal and verdict.answer is Answer.INFEASIBLE,
+                  check.solves)
