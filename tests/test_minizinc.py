@@ -421,17 +421,20 @@ def test_watchdog_kills_the_process_group(tmp_path: Path) -> None:
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-@pytest.mark.parametrize("example,expected", [
-    # the optimal objectives worked out by hand in test_engines_end_to_end
-    ("load_balancing", 30), ("corfudb_placement", -4), ("weave_kubernetes", 4)])
-def test_examples_through_model_solve(example: str, expected: int) -> None:
+@pytest.mark.parametrize("example,expected,proven", [
+    # the optimal objectives worked out by hand in test_engines_end_to_end; Gecode's branch
+    # and bound reaches CorfuDB's optimum at once but has no relaxation to prove that no rack
+    # layout does better than a maximum of 4, so that run ends at its time limit
+    ("load_balancing", 30, True), ("corfudb_placement", -4, False),
+    ("weave_kubernetes", 4, True)])
+def test_examples_through_model_solve(example: str, expected: int, proven: bool) -> None:
     folder = EXAMPLES / example
     model = csql.compile((folder / "program.sql").read_text(), f"{example}/program.sql")
     database = model.prepare("duckdb://")
     database.script((folder / "data.sql").read_text())
-    solution = model.solve(database, backend="minizinc", time_limit=30)
+    solution = model.solve(database, backend="minizinc", time_limit=30 if proven else 3)
     assert solution.backend == "minizinc"
-    assert solution.status is Status.OPTIMAL
+    assert solution.status is (Status.OPTIMAL if proven else Status.FEASIBLE)
     assert solution.objective == expected
 
 
