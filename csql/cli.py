@@ -61,7 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="parse and type-check a program")
     check.add_argument("program")
 
-    sub.add_parser("backends", help="list solver backends and whether they are available here")
+    from csql.cli_backends import add_parsers as add_backend_parsers
+
+    add_backend_parsers(sub)  # backends, export, bench
     return parser
 
 
@@ -70,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
-        if args.command == "backends":
-            return _backends()
+        if args.command in ("backends", "export", "bench"):
+            from csql import cli_backends
+
+            return cli_backends.run(args)
         return _solve(args)
     except InternalError as exc:
         print(exc.render(), file=sys.stderr)
@@ -102,23 +106,6 @@ def _check(args: argparse.Namespace) -> int:
     print(f"{args.program}: ok — {len(program.tables)} tables, {len(program.data_views)} data "
           f"views, {len(program.symbolic_views)} symbolic views, "
           f"{len(program.constraints)} constraints")
-    return EXIT_SOLVED
-
-
-def _backends() -> int:
-    from csql.backends.base import get_backend, registered
-
-    rows = []
-    for name in sorted(registered()):
-        try:
-            backend = get_backend(name)
-            availability = backend.available()
-            caps = ", ".join(sorted(t.__name__ for t in backend.capabilities.native))
-            rows.append((name, "yes" if availability.ok else "no",
-                         availability.version or availability.reason, caps))
-        except CsqlError as exc:
-            rows.append((name, "no", exc.message, ""))
-    _print_table(["backend", "available", "version / why not", "native"], rows)
     return EXIT_SOLVED
 
 

@@ -17,7 +17,8 @@ from enum import StrEnum
 from importlib import metadata
 
 from csql.ir import ground as g
-from csql.ir.errors import BackendUnavailable, SolverError
+from csql.ir.errors import BackendUnavailable, SolverError, UnsupportedError
+from csql.ir.span import Span
 
 
 class Status(StrEnum):
@@ -46,6 +47,7 @@ class Capabilities:
     max_int_bits: int = 64
 
     def describe(self) -> dict[str, object]:
+        """Plain data (JSON-ready) for `csql backends`, the capability matrix and tests."""
         return {
             "native": sorted(t.__name__ for t in self.native),
             "reifiable": sorted(t.__name__ for t in self.reifiable),
@@ -55,7 +57,32 @@ class Capabilities:
             "hints": self.hints,
             "parallel": self.parallel,
             "enumeration": self.enumeration,
+            "max_int_bits": self.max_int_bits,  # 0: unbounded integers
         }
+
+    def first_unsupported(self, problem: g.Problem) -> tuple[type, g.Provenance] | None:
+        """The first node type of the problem this backend does not take natively, with the
+        provenance of the constraint or objective term it occurs in; None when all are.
+
+        For a backend to call on the problem it is about to emit (after its own lowering),
+        so that a construct it cannot express is refused through its declared capabilities,
+        never answered wrongly."""
+        from csql.ir.ground_eval import children
+
+        seen: set[int] = set()
+        roots = [(c.expr, c.provenance) for c in problem.constraints]
+        roots += [(t.expr, t.provenance) for t in problem.objective]
+        for root, provenance in roots:
+            stack: list[g.Expr] = [root]
+            while stack:
+                e = stack.pop()
+                if id(e) in seen:
+                    continue
+                seen.add(id(e))
+                if type(e) not in self.native:
+                    return type(e), provenance
+                stack.extend(children(e))
+        return None
 
 
 @dataclass(slots=True)
@@ -124,12 +151,29 @@ class Backend(abc.ABC):
         """The backend's encoding as text and the file suffix it is usually saved with."""
         raise SolverError(f"backend '{self.name}' cannot export its encoding")
 
+    def refuse_unsupported(self, problem: g.Problem) -> None:
+        """Raise `UnsupportedError` (with the statement's span) for the first construct of
+        the problem outside `capabilities.native`."""
+        found = self.capabilities.first_unsupported(problem)
+        if found is None:
+            return
+        node_type, provenance = found
+        span = provenance.span if isinstance(provenance.span, Span) else None
+        where = f" (in {provenance.statement})" if provenance.statement else ""
+        raise UnsupportedError(
+            f"backend '{self.name}' cannot express {node_type.__name__}{where}",
+            span, backend=self.name, construct=node_type.__name__,
+            hint="choose a backend that declares it (`csql backends` lists them)")
+
 
 ENTRY_POINT_GROUP = "csql.backends"
 
 
 def _entry_points() -> dict[str, metadata.EntryPoint]:
-    return {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
+    try:
+        return {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
+    except Exception:  # a broken distribution's metadata must not break `import csql`
+        return {}
 
 
 _BUILTIN = {
@@ -141,30 +185,95 @@ _BUILTIN = {
 
 
 def registered() -> dict[str, str]:
-    """Backend name -> 'module:Class', from entry points, with the built-ins as a fallback for
-    a source checkout that was not installed."""
-    found = {name: ep.value for name, ep in _entry_points().items()}
+    """Backend name -> 'module:Class', from the `csql.backends` entry points (the built-ins
+    and any installed plugin), with the built-ins as a fallback for a source checkout that
+    was not installed. Sorted by name."""
+    found = {name.lower(): ep.value for name, ep in _entry_points().items()}
     for name, target in _BUILTIN.items():
         found.setdefault(name, target)
-    return found
+    return dict(sorted(found.items()))
+
+
+def parse_spec(spec: str) -> tuple[str, str | None]:
+    """`name` or `name:sub_solver` (e.g. `ilp:cbc`, `minizinc:gecode`) -> (name, sub)."""
+    name, _, sub = spec.partition(":")
+    return name.strip().lower(), (sub.strip() or None)
+
+
+def backend_class(name: str) -> type[Backend]:
+    """The class registered under `name`; `BackendUnavailable` (with the reason) when the
+    name is unknown or its module cannot be imported."""
+    import importlib
+
+    targets = registered()
+    if name not in targets:
+        close = difflib.get_close_matches(name, list(targets), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(targets)}"
+        raise BackendUnavailable(f"unknown backend '{name}'", hint=hint)
+    module_name, _, class_name = targets[name].partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except Exception as exc:  # ImportError, AttributeError, or any error the module raises
+        raise BackendUnavailable(
+            f"backend '{name}' ({targets[name]}) cannot be loaded: "
+            f"{type(exc).__name__}: {exc}",
+            hint="reinstall the package that provides it, or choose another backend",
+        ) from exc
+    if not (isinstance(cls, type) and issubclass(cls, Backend)):
+        raise BackendUnavailable(
+            f"backend '{name}' ({targets[name]}) is not a csql.backends.base.Backend subclass",
+            hint="a plugin's entry point must name its Backend class")
+    return cls
 
 
 def get_backend(spec: str) -> Backend:
     """`name` or `name:sub_solver` (e.g. `ilp:cbc`) -> a backend instance."""
-    name, _, sub = spec.partition(":")
-    name = name.strip().lower()
-    targets = registered()
-    if name not in targets:
-        close = difflib.get_close_matches(name, list(targets), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(sorted(targets))}"
-        raise BackendUnavailable(f"unknown backend '{name}'", hint=hint)
-    module_name, _, class_name = targets[name].partition(":")
-    import importlib
+    name, sub = parse_spec(spec)
+    return backend_class(name)(sub)
 
+
+def availability(name: str) -> Availability:
+    """Whether a registered backend can run here. Never raises: a module that cannot be
+    imported, or an `available()` that fails, gives ok=False with the reason."""
     try:
-        cls = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError) as exc:
-        raise BackendUnavailable(
-            f"backend '{name}' is registered as {targets[name]} but cannot be loaded: {exc}",
-            hint="reinstall the package that provides it") from exc
-    return cls(sub or None)
+        cls = backend_class(name)
+    except BackendUnavailable as exc:
+        return Availability(False, reason=exc.message)
+    try:
+        found = cls.available()
+    except Exception as exc:  # a plugin's bug must not break `csql backends`
+        return Availability(False, reason=f"available() failed: {type(exc).__name__}: {exc}")
+    if not isinstance(found, Availability):
+        return Availability(False, reason=f"available() returned {found!r}, not Availability")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class BackendInfo:
+    """One row of `csql backends`: what is registered, whether it runs, what it declares."""
+
+    name: str
+    target: str
+    available: bool
+    version: str
+    reason: str
+    capabilities: dict[str, object] | None  # None when the class cannot be loaded
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.name, "target": self.target, "available": self.available,
+                "version": self.version, "reason": self.reason,
+                "capabilities": self.capabilities}
+
+
+def describe_backends() -> list[BackendInfo]:
+    """Every registered backend, available or not, in name order; never raises."""
+    out: list[BackendInfo] = []
+    for name, target in registered().items():
+        found = availability(name)
+        try:
+            capabilities: dict[str, object] | None = backend_class(name).capabilities.describe()
+        except Exception:  # the reason is already in `found`
+            capabilities = None
+        out.append(BackendInfo(name, target, found.ok, found.version, found.reason,
+                               capabilities))
+    return out

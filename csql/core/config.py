@@ -1,8 +1,10 @@
 """Where solve settings come from.
 
 Order of precedence: call arguments, then `CSQL_*` environment variables, then `[tool.csql]` in
-`pyproject.toml` or a `csql.toml` in the working directory, then the defaults below. Kept in one
-place so the API, the command line and the scheduler resolve settings the same way.
+`pyproject.toml` or a `csql.toml` in the working directory (a `csql.toml` wins over
+`pyproject.toml`; it may hold the keys at its top level or under `[csql]`), then the defaults
+below. Kept in one place so the API, the command line and the scheduler resolve settings the
+same way.
 """
 
 from __future__ import annotations
@@ -85,4 +87,12 @@ def resolve(directory: Path | None = None, **arguments: object) -> Settings:
             values[name] = _coerce(name, os.environ[_ENV[name]], _ENV[name])
         elif name in from_file:
             values[name] = _coerce(name, from_file[name], file_origin)
-    return Settings(**values)  # type: ignore[arg-type]
+    settings = Settings(**values)  # type: ignore[arg-type]
+    if settings.time_limit is not None and settings.time_limit <= 0:
+        raise CompileError(f"the time limit must be positive, not {settings.time_limit}",
+                           hint="give it in seconds, e.g. CSQL_TIME_LIMIT=10")
+    if settings.workers < 0:
+        raise CompileError(f"workers must be 0 (all cores) or more, not {settings.workers}")
+    if not settings.backend.strip():
+        raise CompileError("the backend setting is empty", hint="e.g. cpsat, smt, ilp:highs")
+    return settings
