@@ -27,6 +27,7 @@ from csql.backends.minizinc_run import run
 from csql.ir import ground as g
 from csql.ir.errors import BackendUnavailable, SolverError, UnsupportedError
 from csql.ir.ground_eval import children, evaluate, objective_value, violations
+from csql.ir.span import Span
 
 PROV = g.Provenance("test", "check")
 
@@ -244,9 +245,12 @@ def test_bounds_beyond_gecode_are_refused() -> None:
     p = g.Problem()
     x = p.new_var("x", lb=0, ub=100_000)
     y = p.new_var("y", lb=0, ub=100_000)
-    p.maximize(g.Product(x, y), PROV)
-    with pytest.raises(UnsupportedError, match="integer range"):
+    span = Span("load.sql", 3, 5, 3, 20)
+    p.add(g.Compare(">=", g.Product(x, y), g.Const(1)),
+          g.Provenance("big_product", "check", span=span))
+    with pytest.raises(UnsupportedError, match="integer range") as error:
         solve(p)
+    assert "big_product" in error.value.message and error.value.span == span
     # just inside Gecode's range is fine
     p = g.Problem()
     x = p.new_var("x", lb=0, ub=2_147_483_646)
