@@ -100,6 +100,8 @@ class Compiler:
             aliases, outer, has_agg = level_refs(e)
             if not outer and not has_agg and len(self.plan.component_of(aliases)) <= 1:
                 k, p = self.plan.expr_slot(e, aliases)
+                if e.type == L.BOOL:  # SQLite answers a comparison with 1 / 0, not a bool
+                    return lambda env: _sql_bool(env.rows[k][p])
                 return lambda env: env.rows[k][p]
         if isinstance(e, L.ColumnRef):
             return self._column(e)
@@ -178,6 +180,8 @@ class Compiler:
             cells = self.grounder.views[info.relation.name].values[e.column]
         else:
             k, p = plan.column_slot(e.source, e.column)
+            if e.type == L.BOOL:
+                return lambda env: _sql_bool(_up(env, depth).rows[k][p])
             if depth == 0:
                 return lambda env: env.rows[k][p]
             return lambda env: _up(env, depth).rows[k][p]
@@ -409,3 +413,9 @@ class Compiler:
         if not isinstance(item, SV):
             return item in values
         return self.in_constants(item, [v for v in values if v is not None], False)
+
+
+def _sql_bool(value: object) -> object:
+    """A boolean read from SQL as a Python bool (SQLite stores and computes them as 0 / 1);
+    the CASE and AND/OR rules test constants with `is True`."""
+    return value if value is None or isinstance(value, bool) else bool(value)
