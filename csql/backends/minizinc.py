@@ -154,6 +154,7 @@ class MiniZincBackend(Backend):
         started = time.perf_counter()
         deadline = None if options.time_limit is None else started + options.time_limit
         solver = self._solver()
+        self.refuse_unsupported(problem)
         emitter, text = self._emit(problem, solver)
         emitted = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="csql-mzn-") as folder:
