@@ -46,6 +46,16 @@ def _name(text: str) -> str:
 
 def build(linear: g.Problem) -> Emitted:
     """The PuLP model of a linearised problem (maximising its objective)."""
+    import warnings
+
+    # PuLP 3.3 warns on every LpVariable that PuLP 4 will build them through the problem;
+    # the PuLP 3 API used here is the one both versions take
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _build(linear)
+
+
+def _build(linear: g.Problem) -> Emitted:
     import pulp
 
     model = pulp.LpProblem("csql", pulp.LpMaximize)
@@ -72,14 +82,17 @@ def build(linear: g.Problem) -> Emitted:
         expr = pulp.LpAffineExpression([(variables[v.index], coef) for coef, v in terms])
         constraint = pulp.LpConstraint(expr, _SENSE[row.op], rhs=int(row.right.value))
         model.addConstraint(constraint, name=f"c{k}_{_name(c.provenance.statement)}")
-    objective: list[tuple[Any, int]] = []
+    # LpAffineExpression keeps the last coefficient of a repeated variable: sum them first
+    objective: dict[int, int] = {}
     constant = 0
     for t in linear.objective:
         terms = linear_terms(t.expr)
         assert terms is not None and isinstance(t.expr, g.LinearSum)
-        objective.extend((variables[v.index], coef) for coef, v in terms)
+        for coef, v in terms:
+            objective[v.index] = objective.get(v.index, 0) + coef
         constant += t.expr.constant
-    model.setObjective(pulp.LpAffineExpression(objective, constant=constant))
+    model.setObjective(pulp.LpAffineExpression(
+        [(variables[i], c) for i, c in objective.items() if c], constant=constant))
     return Emitted(model, variables, infeasible)
 
 

@@ -69,12 +69,12 @@ class _Arithmetic(ProblemRewrite):
             raise UnsupportedError(
                 f"a product of two integer expressions whose domains both have more than "
                 f"{cap} values is not linear{where(self.provenance)}",
-                span_of(self.provenance), backend="ilp", construct="var * var",
+                span_of(self.provenance), backend="ilp", construct="var_times_var",
                 hint="bound one factor to a few values, or use the cpsat, minizinc or smt "
                      "backend")
         values, a, b = min(options, key=lambda o: len(o[0]))
         lo, hi = self.intervals(g.Product(a, b))
-        y = self.aux("product", lo, hi)
+        y = self.aux("product", lo, hi, source=g.Product(a, b))
         for v in values:
             self.define(g.Implies(g.Compare("=", a, g.Const(v)),
                                   g.Compare("=", y, g.LinearSum(((v, b),)))))
@@ -88,8 +88,8 @@ class _Arithmetic(ProblemRewrite):
         lo, hi = self.intervals(x)
         q_lo, q_hi = sorted((trunc_div(lo, d), trunc_div(hi, d)))
         m = abs(d) - 1
-        q = self.aux("quotient", q_lo, q_hi)
-        r = self.aux("remainder", 0 if lo >= 0 else -m, 0 if hi <= 0 else m)
+        q = self.aux("quotient", q_lo, q_hi, source=x)
+        r = self.aux("remainder", 0 if lo >= 0 else -m, 0 if hi <= 0 else m, source=x)
         self.define(g.Compare("=", x, g.LinearSum(((d, q), (1, r)))))
         if lo < 0 < hi:  # otherwise r's domain already has the sign of x
             nonneg = g.Compare(">=", x, g.Const(0))
@@ -104,7 +104,7 @@ class _Arithmetic(ProblemRewrite):
             return x
         if hi <= 0:
             return _neg(x)
-        y = self.aux("abs", 0, max(-lo, hi))
+        y = self.aux("abs", 0, max(-lo, hi), source=x)
         # with y >= 0, y is x or -x exactly when y = |x|
         self.define(g.Or((g.Compare("=", y, x), g.Compare("=", y, _neg(x)))))
         return y
@@ -113,7 +113,7 @@ class _Arithmetic(ProblemRewrite):
         if len(e.args) == 1:
             return e.args[0]
         lo, hi = self.intervals(e)
-        y = self.aux("min" if isinstance(e, g.Min) else "max", lo, hi)
+        y = self.aux("min" if isinstance(e, g.Min) else "max", lo, hi, source=e)
         bound, reach = ("<=", ">=") if isinstance(e, g.Min) else (">=", "<=")
         for a in e.args:
             self.define(g.Compare(bound, y, a))
@@ -123,8 +123,9 @@ class _Arithmetic(ProblemRewrite):
     def if_then_else(self, cond: g.Expr, then: g.Expr, else_: g.Expr) -> g.Expr:
         if isinstance(cond, g.Const):
             return then if cond.value else else_
-        lo, hi = self.intervals(g.IfThenElse(cond, then, else_))
-        y = self.aux("ite", lo, hi)
+        node = g.IfThenElse(cond, then, else_)
+        lo, hi = self.intervals(node)
+        y = self.aux("ite", lo, hi, source=node)
         self.define(g.Implies(cond, g.Compare("=", y, then)))
         self.define(g.Implies(g.Not(cond), g.Compare("=", y, else_)))
         return y

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from csql.ir import ground as g
 from csql.ir.errors import UnsupportedError
-from csql.ir.ground_eval import children
 
-from .linearize_common import DEFAULT_LIMITS, DEFAULT_RANGE, Limits, span_of, where
+from .linearize_common import (
+    DEFAULT_LIMITS,
+    DEFAULT_RANGE,
+    Limits,
+    column_of,
+    span_of,
+    variables_in,
+    where,
+)
 
 
 def trunc_div(a: int, b: int) -> int:
@@ -112,50 +119,40 @@ def values_of(e: g.Expr, intervals: Intervals, cap: int) -> tuple[int, ...] | No
 
 
 def require_bounds(problem: g.Problem, limits: Limits = DEFAULT_LIMITS) -> g.Problem:
-    """Before: any ground problem. After (unchanged problem): every integer variable that a
-    constraint or the objective uses has a finite domain other than the grounder's default
-    range, within `limits.max_magnitude`; otherwise `UnsupportedError` names the variable and
-    the statement that uses it."""
-    used: dict[int, g.Provenance] = {}
-    seen: set[int] = set()
+    """Before: any ground problem. After (the same problem): every integer variable has a
+    finite domain no wider than 32 bits or `limits.max_magnitude`, whichever is larger;
+    otherwise `UnsupportedError` names the variable and a statement that uses it.
+
+    A variable with only the grounder's default range passes here: a MIP takes it as a
+    bounded column as long as it is used linearly. Where a later pass needs its bounds (a
+    big-M, an auxiliary's domain, a one-hot encoding), the magnitude check there refuses it
+    and says that the column needs a bound of its own."""
+    allowed = max(DEFAULT_RANGE, limits.max_magnitude)
+    wide = [v for v in problem.variables if _too_wide(v, allowed)]
+    if not wide:
+        return problem
+    var = wide[0]
+    provenance = _first_use(problem, var)
+    lo, hi = (var.values[0], var.values[-1]) if var.values else (var.lb, var.ub)
+    raise UnsupportedError(
+        f"variable {var.name} ranges over [{lo}, {hi}], wider than the ILP backend accepts "
+        f"for numerical safety (|bound| <= {allowed}){where(provenance)}",
+        span_of(provenance), backend="ilp", construct="numeric range",
+        hint=f"bound the column with a constraint such as `CHECK ({column_of(var)} BETWEEN 0 "
+             f"AND 1000)`, scale the data, or use the cpsat backend (exact int64 arithmetic)")
+
+
+def _too_wide(var: g.Var, allowed: int) -> bool:
+    if var.is_bool:
+        return False
+    lo, hi = (var.values[0], var.values[-1]) if var.values else (var.lb, var.ub)
+    if var.values is not None and not var.values:
+        return False
+    return max(abs(lo), abs(hi)) > allowed
+
+
+def _first_use(problem: g.Problem, var: g.Var) -> g.Provenance | None:
     for item in [*problem.constraints, *problem.objective]:
-        stack: list[g.Expr] = [item.expr]
-        while stack:
-            e = stack.pop()
-            if id(e) in seen:
-                continue
-            seen.add(id(e))
-            if isinstance(e, g.Var):
-                used.setdefault(e.index, item.provenance)
-            else:
-                stack.extend(children(e))
-    for var in problem.variables:
-        if var.is_bool or var.values is not None:
-            lo, hi = (var.values[0], var.values[-1]) if var.values else (0, 0)
-        else:
-            lo, hi = var.lb, var.ub
-        provenance = used.get(var.index)
-        if var.values is None and not var.is_bool and (lo <= -DEFAULT_RANGE
-                                                      or hi >= DEFAULT_RANGE):
-            raise UnsupportedError(
-                f"variable {var.name} has no bound of its own (its domain is the default range "
-                f"[{lo}, {hi}]); the ILP backend needs finite bounds for every integer "
-                f"variable to size its big-M constants{where(provenance)}",
-                span_of(provenance), backend="ilp", construct="unbounded variable",
-                hint=f"bound the column with a constraint such as "
-                     f"`CHECK ({_column(var)} BETWEEN 0 AND 1000)`, or a FOREIGN KEY, "
-                     f"or use the cpsat backend")
-        if max(abs(lo), abs(hi)) > limits.max_magnitude:
-            raise UnsupportedError(
-                f"variable {var.name} ranges over [{lo}, {hi}], beyond the "
-                f"{limits.max_magnitude:.0e} the ILP backend accepts for numerical "
-                f"safety{where(provenance)}",
-                span_of(provenance), backend="ilp", construct="numeric range",
-                hint="bound the variable more tightly, scale the data, or use the cpsat "
-                     "backend (exact int64 arithmetic)")
-    return problem
-
-
-def _column(var: g.Var) -> str:
-    relation, _, column = var.origin
-    return column or var.name or relation or "the column"
+        if any(v is var for v in variables_in(item.expr)):
+            return item.provenance
+    return None

@@ -125,11 +125,13 @@ class ProblemRewrite:
         """Add a top-level constraint defining an auxiliary variable."""
         self.out.add(expr, self.provenance)
 
-    def aux(self, purpose: str, lo: int, hi: int, *, is_bool: bool = False) -> g.Var:
+    def aux(self, purpose: str, lo: int, hi: int, *, source: g.Expr | None = None) -> g.Var:
+        """A fresh integer variable on [lo, hi]; `source` is the expression it stands for."""
         check_magnitude(max(abs(lo), abs(hi)), f"the auxiliary variable for {purpose}",
-                        self.provenance, self.limits)
+                        self.provenance, self.limits,
+                        culprits=variables_in(source) if source is not None else ())
         index = len(self.out.variables)
-        return self.out.new_var(f"_{purpose}{index}", is_bool=is_bool, lb=lo, ub=hi,
+        return self.out.new_var(f"_{purpose}{index}", lb=lo, ub=hi,
                                 origin=("", (), purpose))
 
     def run(self) -> g.Problem:
@@ -156,17 +158,53 @@ def where(provenance: g.Provenance | None) -> str:
 
 
 def check_magnitude(value: int, what: str, provenance: g.Provenance | None,
-                    limits: Limits, *, construct: str = "numeric range") -> None:
-    """Refuse a number the MIP solver cannot be trusted with (see `Limits`)."""
-    if abs(value) > limits.max_magnitude:
-        raise UnsupportedError(
-            f"{what} reaches {value}, beyond the {limits.max_magnitude:.0e} the ILP backend "
-            f"accepts for numerical safety{where(provenance)}",
-            span_of(provenance), backend="ilp", construct=construct,
-            hint="a MIP solver rounds in double precision with tolerances near 1e-6, so big "
-                 "coefficients make its answers unreliable: bound the variables more tightly, "
-                 "scale the data (e.g. MiB instead of bytes), or use the cpsat backend "
-                 "(exact int64 arithmetic)")
+                    limits: Limits, *, construct: str = "numeric range",
+                    culprits: tuple[g.Var, ...] = ()) -> None:
+    """Refuse a number the MIP solver cannot be trusted with (see `Limits`). When it comes
+    from a variable that only has the grounder's default range (`culprits`), say so: the fix
+    is a bound on that column."""
+    if abs(value) <= limits.max_magnitude:
+        return
+    for var in culprits:
+        if not var.is_bool and var.values is None and (
+                var.lb <= -DEFAULT_RANGE or var.ub >= DEFAULT_RANGE):
+            raise UnsupportedError(
+                f"variable {var.name} has no bound of its own (its domain is the default "
+                f"range [{var.lb}, {var.ub}]), and the ILP backend needs one here: {what} "
+                f"would reach {value}, beyond {limits.max_magnitude:.0e}{where(provenance)}",
+                span_of(provenance), backend="ilp", construct="unbounded variable",
+                hint=f"bound the column with a constraint such as `CHECK ({column_of(var)} "
+                     f"BETWEEN 0 AND 1000)` or a FOREIGN KEY, or use the cpsat backend")
+    raise UnsupportedError(
+        f"{what} reaches {value}, beyond the {limits.max_magnitude:.0e} the ILP backend "
+        f"accepts for numerical safety{where(provenance)}",
+        span_of(provenance), backend="ilp", construct=construct,
+        hint="a MIP solver rounds in double precision with tolerances near 1e-6, so big "
+             "coefficients make its answers unreliable: bound the variables more tightly, "
+             "scale the data (e.g. MiB instead of bytes), or use the cpsat backend "
+             "(exact int64 arithmetic)")
+
+
+def column_of(var: g.Var) -> str:
+    relation, _, column = var.origin
+    return column or var.name or relation or "the column"
+
+
+def variables_in(e: g.Expr) -> tuple[g.Var, ...]:
+    """The distinct variables an expression reads (for error messages)."""
+    found: dict[int, g.Var] = {}
+    seen: set[int] = set()
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, g.Var):
+            found[node.index] = node
+        else:
+            stack.extend(children(node))
+    return tuple(found.values())
 
 
 # ---------------------------------------------------------------------------------------------

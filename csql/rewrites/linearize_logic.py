@@ -85,7 +85,8 @@ class _Logic:
         variables = self.out.variables
         terms: list[tuple[int, g.Expr]] = []
         for i, c in sorted(lin.coefs.items()):
-            check_magnitude(c, "a coefficient of the linear model", self.provenance, self.limits)
+            check_magnitude(c, "a coefficient of the linear model", self.provenance, self.limits,
+                            culprits=self.culprits(lin))
             var = variables[i]
             terms.append((c, g.BoolAsInt(var) if var.is_bool else var))
         if not terms:
@@ -110,12 +111,16 @@ class _Logic:
             hi += max(c * a, c * b)
         return lo, hi
 
+    def culprits(self, d: Lin) -> tuple[g.Var, ...]:
+        return tuple(self.out.variables[i] for i in d.coefs)
+
     def implied_le(self, lit: Lin, d: Lin) -> None:
         """lit = 1 -> d <= 0, as d + U·lit <= U (U = upper bound of d)."""
         hi = self.bounds(d)[1]
         if hi <= 0:
             return
-        check_magnitude(hi, "a big-M constant", self.provenance, self.limits, construct="big-M")
+        check_magnitude(hi, "a big-M constant", self.provenance, self.limits, construct="big-M",
+                        culprits=self.culprits(d))
         self.row(d.plus(lit, hi), "<=", hi)
 
     def implied_ge(self, lit: Lin, d: Lin) -> None:
@@ -123,7 +128,8 @@ class _Logic:
         lo = self.bounds(d)[0]
         if lo >= 0:
             return
-        check_magnitude(lo, "a big-M constant", self.provenance, self.limits, construct="big-M")
+        check_magnitude(lo, "a big-M constant", self.provenance, self.limits, construct="big-M",
+                        culprits=self.culprits(d))
         self.row(d.plus(lit, lo), ">=", lo)
 
     # ---- integer expressions --------------------------------------------------------------
