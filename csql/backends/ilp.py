@@ -118,7 +118,7 @@ class IlpBackend(Backend):
     # ---- solving --------------------------------------------------------------------------
 
     def _solve(self, problem: g.Problem, options: SolveOptions) -> BackendResult:
-        from .ilp_emit import build, cbc_solver, highs_solver
+        from .ilp_emit import build, cbc_solver, highs_solver, quiet_deprecations
 
         sub = self._sub_solver()
         started = time.perf_counter()
@@ -147,7 +147,8 @@ class IlpBackend(Backend):
             solver = cbc_solver(remaining, solver_options)
         model = emitted.model
         try:
-            model.solve(solver)
+            with quiet_deprecations():
+                model.solve(solver)
         except SolverError:
             raise
         except Exception as exc:  # PuLP raises PulpSolverError and friends

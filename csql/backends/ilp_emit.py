@@ -46,13 +46,20 @@ def _name(text: str) -> str:
 
 def build(linear: g.Problem) -> Emitted:
     """The PuLP model of a linearised problem (maximising its objective)."""
+    with quiet_deprecations():
+        return _build(linear)
+
+
+@contextmanager
+def quiet_deprecations() -> Any:
+    """PuLP 3.3 warns on every LpVariable (PuLP 4 builds them through the problem) and on
+    its bundled CBC; the PuLP 3 API used here is one both versions take, and the warnings
+    would drown a user's output."""
     import warnings
 
-    # PuLP 3.3 warns on every LpVariable that PuLP 4 will build them through the problem;
-    # the PuLP 3 API used here is the one both versions take
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        return _build(linear)
+        yield
 
 
 def _build(linear: g.Problem) -> Emitted:
@@ -170,8 +177,9 @@ def cbc_solver(time_limit: float | None, options: dict[str, object]) -> Any:
     if solver is None:
         raise SolverError("no CBC executable found")
     extra = [f"{k} {v}" for k, v in options.items()]
-    return solver(msg=False, timeLimit=time_limit, gapRel=0.0, gapAbs=ABSOLUTE_GAP,
-                  options=extra)
+    with quiet_deprecations():
+        return solver(msg=False, timeLimit=time_limit, gapRel=0.0, gapAbs=ABSOLUTE_GAP,
+                      options=extra)
 
 
 def _cbc_class() -> Any:
@@ -184,8 +192,9 @@ def _cbc_class() -> Any:
         if cls is None:
             continue
         try:
-            if cls(msg=False).available():
-                return cls
+            with quiet_deprecations():
+                if cls(msg=False).available():
+                    return cls
         except Exception:  # a broken bundled binary means "not here"
             continue
     return None
