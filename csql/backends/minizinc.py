@@ -68,11 +68,16 @@ def solvers() -> tuple[dict, ...]:
     binary = _binary()
     if binary is None:
         return ()
-    done = subprocess.run([binary, "--solvers-json"], capture_output=True, text=True,
-                          timeout=30)
-    if done.returncode != 0:
-        raise SolverError(f"`minizinc --solvers-json` failed: {done.stderr.strip()}")
-    return tuple(json.loads(done.stdout))
+    try:
+        done = subprocess.run([binary, "--solvers-json"], capture_output=True, text=True,
+                              timeout=30)
+        if done.returncode == 0:
+            return tuple(json.loads(done.stdout))
+        reason = done.stderr.strip()
+    except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError) as exc:
+        reason = str(exc)
+    raise SolverError(f"`minizinc --solvers-json` failed: {reason}",
+                      hint="check the MiniZinc installation with `minizinc --solvers`")
 
 
 def find_solver(name: str) -> dict:
