@@ -282,8 +282,8 @@ def test_bounds_beyond_int64_are_refused_with_the_statement() -> None:
 def test_model_rejected_by_cp_sat_is_a_solver_error(monkeypatch: pytest.MonkeyPatch) -> None:
     encode = CpSatBackend._encode
 
-    def broken(self, problem, options, *, with_assumptions):  # type: ignore[no-untyped-def]
-        encoded = encode(self, problem, options, with_assumptions=with_assumptions)
+    def broken(self, problem, options, **keywords):  # type: ignore[no-untyped-def]
+        encoded = encode(self, problem, options, **keywords)
         encoded.encoder.model.new_int_var(0, 2**62 + 5, "too_wide")  # invalid domain
         return encoded
 
@@ -400,8 +400,9 @@ def test_equality_literals_are_shared() -> None:
     result = solve(p)
     assert result.status == Status.OPTIMAL
     assert violations(p, result.assignment) == []
-    # three variables plus exactly one literal per (item, 1)
-    assert result.stats["cpsat_variables"] == 3 + 3
+    # three variables, one block of four value literals per item (shared by both loads and
+    # by the two equalities, which add nothing), and one defined variable per bin load
+    assert result.stats["cpsat_variables"] == 3 + 3 * 4 + 2
 
 
 def test_workers_seed_and_statistics() -> None:

@@ -29,25 +29,39 @@ decomposition node while the encoder lives.
 
 from __future__ import annotations
 
+import time
+from bisect import bisect_right
 from typing import Any
 
 from csql.ir import ground as g
 from csql.ir.errors import InternalError
 
+from . import cpsat_bulk
 from .cpsat_linear import NEGATED_OP, Lin, LinearBuilder, check_magnitude, decide, trunc_div
 
 Literal = Any  # a CP-SAT literal (IntVar of a boolean, or its negation) or a Python bool
 
 
+class OutOfTime(Exception):
+    """Emission reached the deadline of the solve; the backend answers UNKNOWN."""
+
+
 class CpSatEncoder:
     """Builds one CP-SAT model from one ground problem."""
 
-    def __init__(self, problem: g.Problem) -> None:
+    def __init__(self, problem: g.Problem, deadline: float | None = None) -> None:
         from ortools.sat.python import cp_model
 
         self.cp = cp_model
         self.problem = problem
+        self.deadline = deadline
         self.model = cp_model.CpModel()
+        # value literals encoded a whole domain at a time (see cpsat_bulk)
+        self.blocks: dict[int, cpsat_bulk.Block] = {}
+        self._literal_blocks: list[tuple[int, int]] = []  # (first, end) of each block, sorted
+        self._bool_template: Any = None
+        # how each auxiliary CP-SAT variable follows from earlier ones, to complete hints
+        self.definitions: dict[int, tuple] = {}
         self.lin = LinearBuilder()
         self.vars: list[Any] = []  # CP-SAT variable per ground Var.index
         self._cp_vars: list[Any] = []  # CP-SAT variable per CP-SAT index
@@ -80,8 +94,52 @@ class CpSatEncoder:
         return var
 
     def cp_var(self, index: int) -> Any:
-        """The CP-SAT variable with this CP-SAT (not ground) index."""
-        return self._cp_vars[index]
+        """The CP-SAT variable with this CP-SAT (not ground) index (literals of a block get
+        their Python object on first use)."""
+        var = self._cp_vars[index]
+        if var is None:
+            var = self._cp_vars[index] = self.cp.IntVar(self.model.proto, index)
+        return var
+
+    def is_literal(self, index: int) -> bool:
+        if index in self._is_literal:
+            return True
+        k = bisect_right(self._literal_blocks, (index, 2**63)) - 1
+        return k >= 0 and index < self._literal_blocks[k][1]
+
+    def sparse_domain(self, index: int) -> frozenset[int] | None:
+        return self._sparse.get(index)
+
+    def bool_template(self) -> Any:
+        """An unnamed [0, 1] variable proto, copied for each literal of a block."""
+        if self._bool_template is None:
+            scratch = self.cp.CpModel()  # kept alive with the template it owns
+            scratch.new_bool_var("")
+            self._bool_template = (scratch, scratch.proto.variables[0])
+        return self._bool_template[1]
+
+    def register_literals(self, first: int, count: int) -> None:
+        """Record `count` literals appended to the proto from index `first` on."""
+        assert first == len(self._cp_vars), "blocks are appended at the end"
+        self._cp_vars.extend([None] * count)
+        self.lin.lo.extend([0] * count)
+        self.lin.hi.extend([1] * count)
+        self._literal_blocks.append((first, first + count))
+
+    def eq_cache_get(self, key: tuple) -> Literal | None:
+        return self._eq_cache.get(key)
+
+    def cached(self, key: tuple) -> Any:
+        hit = self._materialised.get(key)
+        return None if hit is None else hit[0]
+
+    def cache(self, key: tuple, value: Any, keep: object) -> None:
+        """Memoise by ids of IR tuples; `keep` holds them so an id is not reused meanwhile."""
+        self._materialised[key] = (value, keep)
+
+    def check_time(self) -> None:
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise OutOfTime
 
     def _track(self, var: Any, lo: int, hi: int) -> None:
         self.lin.register(var.index, lo, hi)
@@ -126,9 +184,9 @@ class CpSatEncoder:
         if not lin.coefs:
             return lin.constant
         if len(lin.coefs) == 1 and lin.coefs[0][1] == 1 and lin.constant == 0:
-            return self._cp_vars[lin.coefs[0][0]]
+            return self.cp_var(lin.coefs[0][0])
         return self.cp.LinearExpr.weighted_sum(
-            [self._cp_vars[v] for v, _ in lin.coefs], [c for _, c in lin.coefs]
+            [self.cp_var(v) for v, _ in lin.coefs], [c for _, c in lin.coefs]
         ) + lin.constant
 
     def affine(self, lin: Lin) -> Any:
@@ -139,13 +197,16 @@ class CpSatEncoder:
         key = (lin.coefs, lin.constant)
         var = self._materialised.get(key)
         if var is None:
-            var = self._new_int(lin.lo, lin.hi)
+            var, _ = self.aux(lin.lo, lin.hi, ("lin", lin))
             self.model.add(var == self.expr(lin))
             self._materialised[key] = var
         return var
 
-    def _aux(self, lo: int, hi: int) -> tuple[Any, Lin]:
+    def aux(self, lo: int, hi: int, definition: tuple) -> tuple[Any, Lin]:
+        """A fresh integer variable and its `Lin`; `definition` says how its value follows
+        from earlier variables (see `cpsat_bulk.complete_hint`)."""
         var = self._new_int(lo, hi)
+        self.definitions[var.index] = definition
         return var, self.lin.var(var.index)
 
     # ---- integer expressions --------------------------------------------------------------
@@ -194,7 +255,7 @@ class CpSatEncoder:
         if b.is_constant:
             return self.lin.scale(a, b.constant)
         corners = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi]
-        var, result = self._aux(min(corners), max(corners))
+        var, result = self.aux(min(corners), max(corners), ("product", a, b))
         self.model.add_multiplication_equality(var, [self.expr(a), self.expr(b)])
         return result
 
@@ -204,7 +265,7 @@ class CpSatEncoder:
         if divisor == 1:
             return a
         ends = sorted((trunc_div(a.lo, divisor), trunc_div(a.hi, divisor)))
-        var, result = self._aux(ends[0], ends[1])
+        var, result = self.aux(ends[0], ends[1], ("div", a, divisor))
         # CP-SAT's int_div truncates toward zero, as SQL does (checked in the tests).
         self.model.add_division_equality(var, self.expr(a), divisor)
         return result
@@ -217,7 +278,7 @@ class CpSatEncoder:
             return self.lin.constant(0)
         lo = 0 if a.lo >= 0 else max(a.lo, -(m - 1))
         hi = 0 if a.hi <= 0 else min(a.hi, m - 1)
-        var, result = self._aux(lo, hi)
+        var, result = self.aux(lo, hi, ("mod", a, m))
         # CP-SAT's int_mod gives the remainder the sign of the dividend, as SQL does.
         self.model.add_modulo_equality(var, self.expr(a), m)
         return result
@@ -227,7 +288,7 @@ class CpSatEncoder:
             return a
         if a.hi <= 0:
             return self.lin.scale(a, -1)
-        var, result = self._aux(0, max(-a.lo, a.hi))
+        var, result = self.aux(0, max(-a.lo, a.hi), ("abs", a))
         self.model.add_abs_equality(var, self.expr(a))
         return result
 
@@ -238,7 +299,8 @@ class CpSatEncoder:
         pick = min if isinstance(e, g.Min) else max
         if all(a.is_constant for a in args):
             return self.lin.constant(pick(a.constant for a in args))
-        var, result = self._aux(pick(a.lo for a in args), pick(a.hi for a in args))
+        var, result = self.aux(pick(a.lo for a in args), pick(a.hi for a in args),
+                               ("min" if pick is min else "max", args))
         post = self.model.add_min_equality if pick is min else self.model.add_max_equality
         # one variable per argument: CP-SAT's presolve of lin_max over long sums (e.g. bin
         # loads of thousands of items) took minutes and ignored the time limit
@@ -254,7 +316,8 @@ class CpSatEncoder:
             # else + (then - else) * cond: stays linear, no auxiliary variable
             return self.lin.combine(
                 [(then.constant - other.constant, self.lin_of_literal(cond))], other.constant)
-        var, result = self._aux(min(then.lo, other.lo), max(then.hi, other.hi))
+        var, result = self.aux(min(then.lo, other.lo), max(then.hi, other.hi),
+                               ("ite", cond, then, other))
         self.model.add(var == self.expr(then)).only_enforce_if(cond)
         self.model.add(var == self.expr(other)).only_enforce_if(~cond)
         return result
@@ -268,11 +331,14 @@ class CpSatEncoder:
         if first == last and index.is_constant:
             return self.lin.constant(e.values[first])
         reachable = e.values[first:last + 1]
-        var, result = self._aux(min(reachable), max(reachable))
+        var, result = self.aux(min(reachable), max(reachable), ("element", index, e.values))
         self.model.add_element(self.affine(index), list(e.values), var)
         return result
 
     def _bin_load(self, e: g.BinLoad) -> Lin:
+        fast = cpsat_bulk.bin_load(self, e)
+        if fast is not None:
+            return fast
         # Accumulates coefficients directly: bin loads over thousands of items are the
         # hot path of grounded capacity constraints.
         coefs: dict[int, int] = {}
@@ -284,7 +350,8 @@ class CpSatEncoder:
             d = (self.lin.constant(int(demand.value)) if isinstance(demand, g.Const)
                  else self.linear(demand))
             if lit is not True and not d.is_constant:
-                var, share = self._aux(min(0, d.lo), max(0, d.hi))
+                var, share = self.aux(min(0, d.lo), max(0, d.hi),
+                                      ("ite", lit, d, self.lin.constant(0)))
                 self.model.add(var == self.expr(d)).only_enforce_if(lit)
                 self.model.add(var == 0).only_enforce_if(~lit)
                 lit, d = True, share
@@ -322,11 +389,19 @@ class CpSatEncoder:
             sparse = self._sparse.get(v)
             if sparse is not None and target not in sparse:
                 return False
-            if v in self._is_literal:
-                lit = self._cp_vars[v] if target == 1 else ~self._cp_vars[v]
+            block = self.blocks.get(v)
+            if block is not None:
+                position = block.position(target)
+                if position is None:
+                    return False
+                lit = self.cp_var(block.first + position)
                 self._eq_cache[key] = lit
                 return lit
-            lhs, rhs = self._cp_vars[v], target
+            if self.is_literal(v):
+                lit = self.cp_var(v) if target == 1 else ~self.cp_var(v)
+                self._eq_cache[key] = lit
+                return lit
+            lhs, rhs = self.cp_var(v), target
         else:
             key = (coefs, x.constant - value)
             lit = self._eq_cache.get(key)
@@ -334,6 +409,7 @@ class CpSatEncoder:
                 return lit
             lhs, rhs = self.expr(x), value
         lit = self.new_bool()
+        self.definitions[lit.index] = ("eq", x, value)
         self.model.add(lhs == rhs).only_enforce_if(lit)
         self.model.add(lhs != rhs).only_enforce_if(~lit)
         self._eq_cache[key] = lit
@@ -342,23 +418,14 @@ class CpSatEncoder:
     def encode_domain(self, x: Lin, limit: int) -> None:
         """Give every value of variable `x` its `x == v` literal at once, when it has at most
         `limit` values: one exactly-one plus one linear channel instead of two reified
-        constraints per value (about four times fewer CP-SAT calls for bin packing, whose
-        items ask for every bin anyway)."""
+        constraints per value (bin packing items ask for every bin anyway)."""
         if len(x.coefs) != 1 or x.coefs[0][1] != 1 or x.constant != 0:
             return
         v = x.coefs[0][0]
-        if v in self._is_literal or ("domain", v) in self._eq_cache:
-            return
-        values = sorted(self._sparse.get(v) or range(x.lo, x.hi + 1)) if (
-            x.hi - x.lo < 4 * limit) else []
-        if not values or len(values) > limit:
-            return
-        lits = [self._eq_cache.get((v, value)) or self.new_bool() for value in values]
-        self.model.add_exactly_one(lits)
-        self.model.add(self._cp_vars[v] == self.cp.LinearExpr.weighted_sum(lits, values))
-        for value, lit in zip(values, lits):
-            self._eq_cache[(v, value)] = lit
-        self._eq_cache[("domain", v)] = True
+        sparse = self._sparse.get(v)
+        size = len(sparse) if sparse is not None else x.hi - x.lo + 1
+        if size <= limit:
+            cpsat_bulk.encode_domain(self, v)
 
     def literal(self, e: g.Expr) -> Literal:
         hit = self._memo.get(id(e))
@@ -406,6 +473,7 @@ class CpSatEncoder:
         if op == "!=":
             return ~self.eq_literal(diff, 0)
         lit = self.new_bool()
+        self.definitions[lit.index] = ("rel", diff, op)
         self.model.add(self.relation(diff, op)).only_enforce_if(lit)
         self.model.add(self.relation(diff, NEGATED_OP[op])).only_enforce_if(~lit)
         return lit
@@ -433,6 +501,7 @@ class CpSatEncoder:
         if len(lits) == 1:
             return lits[0]
         out = self.new_bool()
+        self.definitions[out.index] = ("and", lits)
         self.model.add_bool_and(lits).only_enforce_if(out)
         self.model.add_bool_or([~lit for lit in lits] + [out])
         return out
@@ -455,6 +524,7 @@ class CpSatEncoder:
         if outside.is_empty():
             return True
         lit = self.new_bool()
+        self.definitions[lit.index] = ("in", x, frozenset(inside))
         self.model.add_linear_expression_in_domain(self.expr(x), domain).only_enforce_if(lit)
         self.model.add_linear_expression_in_domain(self.expr(x), outside).only_enforce_if(~lit)
         return lit

@@ -1,0 +1,262 @@
+"""Bulk emission for the CP-SAT encoder: value encodings and bin loads written straight into
+the model proto, and the completion of a solution hint over every CP-SAT variable.
+
+Bin loads over a variable equi-join need one `x == v` literal per (item, bin): 5 million at
+1,000 machines and 5,000 VMs. Creating each through `CpModel.new_bool_var` and posting two
+reified constraints per literal cost minutes and gigabytes of Python objects. Here a variable's
+whole domain is encoded at once: its literals are appended to the proto as one block of
+variables (a literal is then just an index, `first + position`), tied to the variable by one
+exactly-one and one linear channel `x == sum(value * literal)`. A bin load becomes one linear
+constraint defining one integer variable, built with numpy from the blocks, so downstream
+comparisons, sums and min/max see a single variable. A literal gets a Python object only when
+some other constraint asks for that particular `x == v`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import TYPE_CHECKING, Any
+
+from csql.ir import ground as g
+from csql.ir.ground_eval import Evaluator
+
+from .cpsat_linear import INT_LIMIT, Lin, check_magnitude, trunc_div
+
+if TYPE_CHECKING:
+    from .cpsat_encode import CpSatEncoder
+
+# A domain with more values than this is never encoded whole (its literals are made one by
+# one when asked for); bin loads over such items take the slow path.
+BULK_DOMAIN_LIMIT = 100_000
+
+
+class Block:
+    """The value literals of one CP-SAT variable: literal `first + k` is `x == values[k]`."""
+
+    __slots__ = ("first", "values", "lo", "contiguous")
+
+    def __init__(self, first: int, values: Any) -> None:
+        self.first = first
+        self.values = values  # a range (contiguous domain) or a sorted tuple
+        self.lo = values[0]
+        self.contiguous = isinstance(values, range)
+
+    def position(self, value: int) -> int | None:
+        if self.contiguous:
+            k = value - self.lo
+            return k if 0 <= k < len(self.values) else None
+        k = bisect_left(self.values, value)
+        return k if k < len(self.values) and self.values[k] == value else None
+
+
+def encode_domain(enc: CpSatEncoder, v: int) -> Block | None:
+    """Encode every value of CP-SAT variable `v` at once; None when it is too large or when
+    the channel could overflow int64 (values of huge magnitude)."""
+    block = enc.blocks.get(v)
+    if block is not None or enc.is_literal(v):
+        return block
+    lo, hi = enc.lin.lo[v], enc.lin.hi[v]
+    sparse = enc.sparse_domain(v)
+    values: Any = tuple(sorted(sparse)) if sparse is not None else range(lo, hi + 1)
+    if len(values) > BULK_DOMAIN_LIMIT or len(values) < 2:
+        return None
+    # channel x - lo == sum((value - lo) * literal): keep its magnitude within CP-SAT's range
+    if (hi - lo) * len(values) > INT_LIMIT:
+        return None
+    proto = enc.model.proto
+    first = len(proto.variables)
+    proto.variables.extend([enc.bool_template()] * len(values))
+    enc.register_literals(first, len(values))
+    literals = range(first, first + len(values))
+    proto.constraints.add().exactly_one.literals.extend(literals)
+    channel = proto.constraints.add().linear
+    channel.vars.extend([*literals, v])
+    channel.coeffs.extend([*(value - lo for value in values), -1])
+    channel.domain.extend([-lo, -lo])
+    block = Block(first, values)
+    enc.blocks[v] = block
+    # literals made one by one before the block existed are the same propositions
+    for value in values:
+        old = enc.eq_cache_get((v, value))
+        if old is not None:
+            enc.model.add(old == enc.cp_var(first + block.position(value)))  # type: ignore[operator]
+    return block
+
+
+def bin_load(enc: CpSatEncoder, e: g.BinLoad) -> Lin | None:
+    """A bin load with constant demands over plain variables, as one defined variable; None
+    when its items do not qualify (the encoder then builds it literal by literal)."""
+
+    group = _group_arrays(enc, e.assignment)
+    if group is None:
+        return None
+    demands = _demand_array(enc, e.demands)
+    if demands is None:
+        return None
+    key = ("load", id(e.assignment), id(e.demands), e.bin)
+    hit = enc.cached(key)
+    if hit is not None:
+        return hit
+    enc.check_time()
+    cp_index, firsts, los, sizes, sparse = group
+    b = e.bin
+    offset = b - los
+    mask = (offset >= 0) & (offset < sizes) & (demands != 0)
+    if sparse:
+        mask[list(sparse)] = False
+    literals = (firsts[mask] + offset[mask]).tolist()
+    weights = demands[mask].tolist()
+    for k in sparse:  # items with a sparse domain: look the bin up in their block
+        block = enc.blocks[int(cp_index[k])]
+        position = block.position(b)
+        if position is not None and demands[k] != 0:
+            literals.append(block.first + position)
+            weights.append(int(demands[k]))
+    low = sum(w for w in weights if w < 0)
+    high = sum(w for w in weights if w > 0)
+    check_magnitude(high - low, "a bin load")
+    if len(literals) <= 1:
+        result = enc.lin.make(dict(zip(literals, weights)), 0)
+    else:
+        var, result = enc.aux(low, high, ("load", cp_index, demands, b))
+        linear = enc.model.proto.constraints.add().linear
+        linear.vars.extend([*literals, var.index])
+        linear.coeffs.extend([*weights, -1])
+        linear.domain.extend([0, 0])
+    enc.cache(key, result, keep=(e.assignment, e.demands))
+    return result
+
+
+def _group_arrays(enc: CpSatEncoder, assignment: tuple[g.Expr, ...]) -> Any:
+    key = ("items", id(assignment))
+    hit = enc.cached(key)
+    if hit is not None:
+        return hit or None
+    import numpy as np
+
+    result: Any = ()
+    cp_index, firsts, los, sizes, sparse = [], [], [], [], []
+    for k, item in enumerate(assignment):
+        x = enc.linear(item)
+        if len(x.coefs) != 1 or x.coefs[0][1] != 1 or x.constant != 0:
+            break
+        block = encode_domain(enc, x.coefs[0][0])
+        if block is None:
+            break
+        cp_index.append(x.coefs[0][0])
+        firsts.append(block.first)
+        los.append(block.lo)
+        sizes.append(len(block.values))
+        if not block.contiguous:
+            sparse.append(k)
+    else:
+        result = (np.array(cp_index, dtype=np.int64), np.array(firsts, dtype=np.int64),
+                  np.array(los, dtype=np.int64), np.array(sizes, dtype=np.int64), sparse)
+    enc.cache(key, result, keep=assignment)
+    return result or None
+
+
+def _demand_array(enc: CpSatEncoder, demands: tuple[g.Expr, ...]) -> Any:
+    key = ("demands", id(demands))
+    hit = enc.cached(key)
+    if hit is not None:
+        return hit if len(hit) or not demands else None
+    import numpy as np
+
+    result: Any = np.zeros(0, dtype=np.int64)
+    if all(isinstance(d, g.Const) for d in demands):
+        values = [int(d.value) for d in demands]  # type: ignore[union-attr]
+        if all(abs(v) <= INT_LIMIT for v in values):
+            result = np.array(values, dtype=np.int64)
+    enc.cache(key, result, keep=demands)
+    return result if len(result) or not demands else None
+
+
+# ---- hint completion --------------------------------------------------------------------------
+
+
+def complete_hint(enc: CpSatEncoder, ground: dict[int, int]) -> list[int] | None:
+    """Values for every CP-SAT variable implied by values of the ground variables, or None
+    when some auxiliary variable has no recorded definition (then only the ground variables
+    are hinted). Definitions were recorded in creation order, so arguments come first."""
+    import numpy as np
+
+    count = len(enc.model.proto.variables)
+    values = np.zeros(count, dtype=object)
+    known = np.zeros(count, dtype=bool)
+    for var in enc.problem.variables:
+        if var.index not in ground:
+            return None
+        index = enc.vars[var.index].index
+        values[index] = int(ground[var.index])
+        known[index] = True
+    for v, block in enc.blocks.items():
+        span = slice(block.first, block.first + len(block.values))
+        values[span] = 0
+        known[span] = True
+        position = block.position(int(values[v]))
+        if position is not None:
+            values[block.first + position] = 1
+    evaluator = Evaluator(ground)
+    for index, spec in enc.definitions.items():
+        try:
+            values[index] = _evaluate(spec, values, evaluator)
+        except (ArithmeticError, IndexError, TypeError, ValueError, KeyError):
+            return None
+        known[index] = True
+    if not known.all():
+        return None
+    return [int(v) for v in values]
+
+
+def _lin_value(lin: Lin, values: Any) -> int:
+    return lin.constant + sum(c * int(values[v]) for v, c in lin.coefs)
+
+
+def _lit_value(lit: Any, values: Any) -> int:
+    if isinstance(lit, bool):
+        return int(lit)
+    index = lit.index
+    return int(values[index]) if index >= 0 else 1 - int(values[-index - 1])
+
+
+def _evaluate(spec: tuple, values: Any, evaluator: Evaluator) -> int:  # noqa: C901
+    kind = spec[0]
+    if kind == "ground":
+        return int(evaluator(spec[1]))
+    if kind == "lin":
+        return _lin_value(spec[1], values)
+    if kind == "load":
+        _, cp_index, demands, b = spec
+        import numpy as np
+
+        placed = np.array([int(values[i]) for i in cp_index], dtype=np.int64) == b
+        return int(demands[placed].sum())
+    if kind == "eq":
+        return int(_lin_value(spec[1], values) == spec[2])
+    if kind == "rel":
+        diff, op = _lin_value(spec[1], values), spec[2]
+        return int({"=": diff == 0, "!=": diff != 0, "<": diff < 0, "<=": diff <= 0,
+                    ">": diff > 0, ">=": diff >= 0}[op])
+    if kind == "and":
+        return int(all(_lit_value(lit, values) for lit in spec[1]))
+    if kind == "in":
+        return int(_lin_value(spec[1], values) in spec[2])
+    if kind == "product":
+        return _lin_value(spec[1], values) * _lin_value(spec[2], values)
+    if kind == "div":
+        return trunc_div(_lin_value(spec[1], values), spec[2])
+    if kind == "mod":
+        a = _lin_value(spec[1], values)
+        return a - spec[2] * trunc_div(a, spec[2])
+    if kind == "abs":
+        return abs(_lin_value(spec[1], values))
+    if kind in ("min", "max"):
+        pick = min if kind == "min" else max
+        return pick(_lin_value(a, values) for a in spec[1])
+    if kind == "ite":
+        chosen = spec[2] if _lit_value(spec[1], values) else spec[3]
+        return _lin_value(chosen, values)
+    if kind == "element":
+        return spec[2][_lin_value(spec[1], values)]
+    raise KeyError(kind)
