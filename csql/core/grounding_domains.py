@@ -2,7 +2,8 @@
 
 Domains follow language §2: a FOREIGN KEY gives the referenced column's current values; the
 top-level hard constraints found by `rewrites.infer_domains` give bounds and sets; otherwise
-the configured default range; BOOLEAN is {0, 1}. All applicable sources are intersected —
+the configured default range (not applied to a FOREIGN KEY's values, which take precedence);
+BOOLEAN is {0, 1}. All applicable sources are intersected —
 each is a requirement every solution meets anyway, so the intersection loses no solution and
 gives the solver the tightest domain. A string variable needs a finite domain.
 """
@@ -121,6 +122,8 @@ def _encoded_domain(gr: Grounder, rel: L.Relation, col: L.Column, dom: ColumnDom
                              if isinstance(v, (bool, int))}))
         return (vals[0], vals[-1], vals if len(vals) < 2 else None) if vals else (0, 0, ())
     low, high = gr.options.default_int_range
+    if dom.foreign:  # the referenced values are the domain (§2 precedence (a)), unclipped
+        low, high = -(2**63), 2**63 - 1
     low = low if dom.low is None else dom.low
     high = high if dom.high is None else dom.high
     if dom.values is not None:
@@ -148,7 +151,7 @@ def _relaxed_domain(gr: Grounder, col: L.Column, dom: ColumnDomain
     if dom.foreign:
         if not ints:
             return (0, 0, ())
-        low, high = max(low, min(ints)), min(high, max(ints))
+        low, high = min(ints), max(ints)
     return (low, high, None) if low <= high else (0, 0, ())
 
 
@@ -156,7 +159,7 @@ def _same_domain(a: tuple[int, int, tuple[int, ...] | None],
                  b: tuple[int, int, tuple[int, ...] | None]) -> bool:
     def values(d: tuple[int, int, tuple[int, ...] | None]) -> object:
         lb, ub, vals = d
-        if vals is not None and (not vals or vals == tuple(range(lb, ub + 1))):
+        if vals is not None and (not vals or len(vals) == ub - lb + 1):  # sorted, distinct
             return (lb, ub) if vals else ()
         return vals if vals is not None else (lb, ub)
 

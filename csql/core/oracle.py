@@ -173,7 +173,9 @@ class _Session:
                     relation.name, ROWS, f"variable cell {column.name} of solution row "
                     f"{index} is NULL", [dict(out)]))
                 continue
-            normal, problem = _in_type_domain(column, value)
+            referenced = isinstance(relation, L.Table) and any(
+                fk.columns == (column.name,) for fk in relation.foreign_keys)
+            normal, problem = _in_type_domain(column, value, referenced)
             if problem is not None:
                 self.violations.append(Violation(
                     relation.name, DOMAIN, f"{column.name} = {value!r}: {problem}", [dict(out)]))
@@ -307,8 +309,11 @@ def _key_columns(relation: L.Table | L.DataView) -> tuple[str, ...]:
     return _primary_key(relation) or tuple(c.name for c in relation.columns)
 
 
-def _in_type_domain(column: L.Column, value: object) -> tuple[object, str | None]:
-    """(value normalised for loading, a problem or None). Booleans may come as 0/1."""
+def _in_type_domain(column: L.Column, value: object, referenced: bool = False
+                    ) -> tuple[object, str | None]:
+    """(value normalised for loading, a problem or None). Booleans may come as 0/1. A column
+    with a single-column FOREIGN KEY takes the referenced values (language §2, precedence (a)),
+    so the default integer range does not apply to it; the FK check covers it."""
     declared = column.sql_type.upper()
     if column.type == L.BOOL:
         if isinstance(value, bool):
@@ -323,7 +328,7 @@ def _in_type_domain(column: L.Column, value: object) -> tuple[object, str | None
         for name, bounds in _NARROW_INTS.items():
             if declared.startswith(name):
                 low, high = bounds
-        if not low <= value <= high:
+        if not low <= value <= high and not (referenced and (low, high) == (INT_MIN, INT_MAX)):
             return value, f"outside the integer domain [{low}, {high}]"
         return value, None
     if column.type == L.STRING:
