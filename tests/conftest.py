@@ -1,9 +1,17 @@
-"""Shared fixtures: one fresh database per test on each engine, and `any_db` over all three.
+"""Shared fixtures: one fresh database per test on each engine, `any_db` over all three, and
+`backend` over every registered solver backend.
 
 PostgreSQL comes from `CSQL_TEST_POSTGRES_URL` (CI's `.ci/run` sets it). Without it, the
 session starts its own throwaway cluster the way `.ci/run` does, so a developer can run the
 suite with nothing running. If neither works the PostgreSQL tests fail and say why: they are
 never skipped silently. Deselect them on purpose with `-m "not postgres"`.
+
+A test that takes `backend` runs once per registered backend, with `CSQL_BACKEND` set so that
+every `Model.solve` in it uses that backend. A backend that is not available here fails the
+test with the reason, unless `CSQL_ALLOW_MISSING_BACKENDS=1` (then it is skipped, naming what
+is missing). A backend that refuses a construct with `UnsupportedError` passes the test only
+when the refusal is a declared capability (the construct is not among its native node types);
+any other refusal fails.
 """
 
 from __future__ import annotations
@@ -21,10 +29,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from csql.backends.base import availability, backend_class, registered
 from csql.db import connect
 from csql.db.base import Database
+from csql.ir.errors import UnsupportedError
 
 POSTGRES_URL_VARIABLE = "CSQL_TEST_POSTGRES_URL"
+ALLOW_MISSING_BACKENDS_VARIABLE = "CSQL_ALLOW_MISSING_BACKENDS"
+BACKENDS = tuple(registered())
 ENGINES = ("duckdb", "sqlite", "postgres")
 
 
@@ -173,3 +185,50 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if ("postgres_db" in fixtures or "postgres_url" in fixtures
                 or params.get("any_db") == "postgres"):
             item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The name of one registered backend; `Model.solve` uses it through `CSQL_BACKEND`."""
+    name: str = request.param
+    found = availability(name)
+    if not found.ok:
+        message = f"backend '{name}' is not available here: {found.reason}"
+        if os.environ.get(ALLOW_MISSING_BACKENDS_VARIABLE) == "1":
+            pytest.skip(f"{message} ({ALLOW_MISSING_BACKENDS_VARIABLE}=1)")
+        pytest.fail(f"{message}\nInstall it, or set {ALLOW_MISSING_BACKENDS_VARIABLE}=1 to "
+                    f"skip the tests of missing backends on purpose", pytrace=False)
+    monkeypatch.setenv("CSQL_BACKEND", name)
+    return name
+
+
+def _declared_refusal(item: pytest.Item, exc: UnsupportedError) -> str | None:
+    """Why a refusal is acceptable (a declared capability), or None when it is not."""
+    callspec = getattr(item, "callspec", None)
+    name = callspec.params.get("backend") if callspec is not None else None
+    if name is None or exc.backend != name or not exc.construct:
+        return None
+    capabilities = backend_class(name).capabilities
+    native = {t.__name__ for t in capabilities.native}
+    reifiable = {t.__name__ for t in capabilities.reifiable}
+    if exc.construct in ("optimisation", "var_times_var"):
+        declared = getattr(capabilities, exc.construct)
+        return None if declared else f"{name} declares no {exc.construct}"
+    if exc.construct not in native:
+        return f"{name} does not take {exc.construct} (declared: not native)"
+    if exc.construct not in reifiable:
+        return f"{name} takes {exc.construct} only at the top level (declared: not reifiable)"
+    return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> object:
+    """A declared refusal is the expected answer of a backend-parametrised test."""
+    try:
+        return (yield)
+    except UnsupportedError as exc:
+        reason = _declared_refusal(pyfuncitem, exc)
+        if reason is None:
+            raise
+        pyfuncitem.user_properties.append(("declared_refusal", reason))
+        return True

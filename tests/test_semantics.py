@@ -1,6 +1,8 @@
-"""Language §4, end to end: each rule of the meaning of a program, solved by CP-SAT on a real
-database, the answer certified by the SQL oracle (Model.solve certifies every answer and raises
-InternalError otherwise), and the expected values worked out by hand in each test."""
+"""Language §4, end to end: each rule of the meaning of a program, solved on a real database by
+every registered backend (the `backend` fixture), the answer certified by the SQL oracle
+(Model.solve certifies every answer and raises InternalError otherwise), and the expected values
+worked out by hand in each test. A backend that refuses a construct passes only through a
+declared capability (see `conftest.py`)."""
 
 from __future__ import annotations
 
@@ -17,17 +19,24 @@ CREATE TABLE vm (name VARCHAR(40) PRIMARY KEY, cpu INTEGER NOT NULL,
 
 
 def solve(program: str, data: str, db: object = None, **kwargs: object) -> csql.Solution:
+    """Solve on the backend the `backend` fixture chose (through CSQL_BACKEND, which it sets),
+    so a test that calls `Model.solve` directly runs on the same backend."""
+    import os
+
     model = csql.compile(program, "test.sql")
     database = model.prepare(db if db is not None else "duckdb://")
     database.script(data)
-    return model.solve(database, **kwargs)
+    kwargs.setdefault("backend", os.environ.get("CSQL_BACKEND"))
+    solution = model.solve(database, **kwargs)
+    assert solution.backend == kwargs["backend"] or kwargs["backend"] is None
+    return solution
 
 
 def placement(solution: csql.Solution) -> dict[str, str]:
     return {row["name"]: row["controllable__pm"] for row in solution.table("vm")}
 
 
-def test_every_constant_group_exists_even_when_empty() -> None:
+def test_every_constant_group_exists_even_when_empty(backend: str) -> None:
     # count(*) per machine counts only the VMs placed there; an empty machine still forms a
     # group (count 0), so each of the three machines must receive one of the three VMs.
     program = PLACEMENT + """
@@ -42,7 +51,7 @@ def test_every_constant_group_exists_even_when_empty() -> None:
     assert sorted(placement(solution).values()) == ["a", "b", "c"]
 
 
-def test_variable_join_is_a_guard_for_row_checks() -> None:
+def test_variable_join_is_a_guard_for_row_checks(backend: str) -> None:
     # JOIN ... ON vm.pm = pm.name CHECK vm.cpu <= pm.cpu means: wherever a VM goes, it fits.
     program = PLACEMENT + """
     CREATE CONSTRAINT fits AS
@@ -56,7 +65,7 @@ def test_variable_join_is_a_guard_for_row_checks() -> None:
     assert placement(solution)["v"] == "big"
 
 
-def test_null_in_data_makes_a_check_pass() -> None:
+def test_null_in_data_makes_a_check_pass(backend: str) -> None:
     # v >= lim is NULL where lim is NULL: the check passes, so minimising v gives 0 there.
     program = """
     CREATE TABLE t (id INTEGER PRIMARY KEY, lim INTEGER, controllable__v INTEGER);
@@ -73,7 +82,7 @@ def test_null_in_data_makes_a_check_pass() -> None:
     assert solution.objective == -11
 
 
-def test_aggregate_over_empty_relation_is_vacuous() -> None:
+def test_aggregate_over_empty_relation_is_vacuous(backend: str) -> None:
     program = """
     CREATE TABLE server (name VARCHAR(10) PRIMARY KEY, controllable__on BOOLEAN);
     CREATE TABLE job (id INTEGER PRIMARY KEY, controllable__slot INTEGER);
@@ -87,7 +96,7 @@ def test_aggregate_over_empty_relation_is_vacuous() -> None:
     assert 1 <= solution.table("job")[0]["controllable__slot"] <= 3
 
 
-def test_count_counts_rows_not_non_zero_values() -> None:
+def test_count_counts_rows_not_non_zero_values(backend: str) -> None:
     program = """
     CREATE TABLE t (id INTEGER PRIMARY KEY, controllable__v INTEGER);
     CREATE CONSTRAINT zero AS SELECT * FROM t CHECK controllable__v = 0;
@@ -97,7 +106,7 @@ def test_count_counts_rows_not_non_zero_values() -> None:
     assert solution.status is Status.OPTIMAL  # DCM counted non-zero values: infeasible there
 
 
-def test_min_over_an_empty_selection_is_null_and_passes() -> None:
+def test_min_over_an_empty_selection_is_null_and_passes(backend: str) -> None:
     program = PLACEMENT + """
     CREATE CONSTRAINT only_big_on_b AS
         SELECT * FROM pm JOIN vm ON vm.controllable__pm = pm.name
@@ -110,7 +119,7 @@ def test_min_over_an_empty_selection_is_null_and_passes() -> None:
     assert placement(solution)["tiny"] == "a"
 
 
-def test_int64_capacities() -> None:
+def test_int64_capacities(backend: str) -> None:
     program = PLACEMENT.replace("cpu INTEGER", "cpu BIGINT") + """
     CREATE CONSTRAINT cap AS
         SELECT * FROM pm JOIN vm ON vm.controllable__pm = pm.name
@@ -124,7 +133,7 @@ def test_int64_capacities() -> None:
     assert placement(solution)["v1"] != placement(solution)["v2"]
 
 
-def test_strings_that_break_sql_quoting_are_data() -> None:
+def test_strings_that_break_sql_quoting_are_data(backend: str) -> None:
     nasty = "O'Brien'; drop table pm;--"
     program = PLACEMENT + """
     CREATE CONSTRAINT fits AS
@@ -140,7 +149,7 @@ def test_strings_that_break_sql_quoting_are_data() -> None:
     assert db.query("SELECT count(*) FROM pm") == [(2,)]
 
 
-def test_objectives_are_summed_and_minimize_subtracts() -> None:
+def test_objectives_are_summed_and_minimize_subtracts(backend: str) -> None:
     program = """
     CREATE TABLE t (id INTEGER PRIMARY KEY, w INTEGER NOT NULL, controllable__x INTEGER);
     CREATE CONSTRAINT dom AS SELECT * FROM t CHECK controllable__x IN (0, 1, 2);
@@ -157,7 +166,7 @@ def test_objectives_are_summed_and_minimize_subtracts() -> None:
     assert values[1] == 2 and values[2] == 1
 
 
-def test_infeasible_program_reports_status_and_core() -> None:
+def test_infeasible_program_reports_status_and_core(backend: str) -> None:
     program = PLACEMENT + """
     CREATE CONSTRAINT cap AS
         SELECT * FROM pm JOIN vm ON vm.controllable__pm = pm.name
@@ -175,7 +184,7 @@ def test_infeasible_program_reports_status_and_core() -> None:
 
 
 @pytest.mark.parametrize("name", ["all_different", "all_equal"])
-def test_all_different_and_all_equal(name: str) -> None:
+def test_all_different_and_all_equal(name: str, backend: str) -> None:
     program = f"""
     CREATE TABLE t (id INTEGER PRIMARY KEY, grp INTEGER NOT NULL, controllable__x INTEGER);
     CREATE CONSTRAINT dom AS SELECT * FROM t CHECK controllable__x BETWEEN 1 AND 3;
@@ -192,7 +201,7 @@ def test_all_different_and_all_equal(name: str) -> None:
         assert group1 == [3, 3, 3] and solution.objective == 9 + 3
 
 
-def test_increasing_follows_primary_key_order() -> None:
+def test_increasing_follows_primary_key_order(backend: str) -> None:
     program = """
     CREATE TABLE t (id INTEGER PRIMARY KEY, controllable__x INTEGER);
     CREATE CONSTRAINT dom AS SELECT * FROM t CHECK controllable__x BETWEEN 0 AND 9;
@@ -205,7 +214,7 @@ def test_increasing_follows_primary_key_order() -> None:
     assert values == {1: 0, 2: 5, 3: 5}
 
 
-def test_capacity_constraint_is_bin_packing() -> None:
+def test_capacity_constraint_is_bin_packing(backend: str) -> None:
     program = PLACEMENT + """
     CREATE CONSTRAINT packing AS
         SELECT * FROM vm JOIN pm ON vm.controllable__pm = pm.name
@@ -219,7 +228,7 @@ def test_capacity_constraint_is_bin_packing() -> None:
     assert where["v1"] == "b" and where["v2"] == "a" and where["v3"] == "a"
 
 
-def test_solve_never_writes_and_apply_writes_in_one_transaction() -> None:
+def test_solve_never_writes_and_apply_writes_in_one_transaction(backend: str) -> None:
     program = PLACEMENT + """
     CREATE CONSTRAINT fits AS
         SELECT * FROM vm JOIN pm ON vm.controllable__pm = pm.name CHECK vm.cpu <= pm.cpu;
@@ -238,7 +247,7 @@ def test_solve_never_writes_and_apply_writes_in_one_transaction() -> None:
     assert db.query("SELECT controllable__pm FROM vm WHERE name = 'v'") == [("big",)]
 
 
-def test_examples_solve_and_certify() -> None:
+def test_examples_solve_and_certify(backend: str) -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent / "examples"
@@ -266,7 +275,7 @@ INSERT INTO pod_info VALUES ('p1', 'Pending', 5, NULL), ('p2', 'Running', 1, 'n1
                             ('p3', 'Pending', 2, NULL);"""
 
 
-def test_data_view_variable_columns_write_back_to_the_base_table() -> None:
+def test_data_view_variable_columns_write_back_to_the_base_table(backend: str) -> None:
     # DCM's pattern: a data view over the pending pods declares the variable column.
     model = csql.compile(DCM_VIEW, "test.sql")
     db = model.prepare("duckdb://")
@@ -280,7 +289,7 @@ def test_data_view_variable_columns_write_back_to_the_base_table() -> None:
     assert stored == {"p1": "n2", "p2": "n1", "p3": chosen["p3"]}
 
 
-def test_view_without_the_base_key_refuses_write_back_before_writing() -> None:
+def test_view_without_the_base_key_refuses_write_back_before_writing(backend: str) -> None:
     program = DCM_VIEW.replace("SELECT pod_info.*, node_name AS controllable__node_name",
                                "SELECT status, cpu, node_name AS controllable__node_name")
     model = csql.compile(program, "test.sql")

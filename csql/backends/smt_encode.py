@@ -10,6 +10,13 @@ need care, because Z3's meaning differs from the ground IR's:
   built from Euclidean division of the absolute value, with the sign put back explicitly.
 * Z3 integers are unbounded: every variable's domain is asserted (bounds, or a disjunction of
   equalities for a sparse domain), by `domain_constraints`.
+* Loads (`BinLoad`, `BinPacking`) as sums of `If(x == bin, demand, 0)` hide from Z3's LP
+  relaxation that each item is in exactly one bin (an `If` term is bounded only after its
+  condition is decided), so a pigeonhole bound (the busiest of 4 racks holds at least 12/4
+  replicas) takes an exponential case split. An item variable with a small domain therefore
+  gets 0/1 integer indicators `[x = v]` with `sum over v of [x = v] == 1`, and loads are
+  linear sums over them, which the LP bounds at once. Likewise `Min`/`Max` are fresh integers
+  bounded by each argument, not nested `If`s.
 * An `Element` index outside its array is infeasible wherever the element occurs (the ground
   IR's rule), so the index range is collected as a side condition asserted at the top level,
   not folded into the (possibly negated) context the element sits in.
@@ -51,6 +58,7 @@ class Z3Encoder:
             for v in problem.variables
         ]
         self.side_conditions: list[Any] = []
+        self._indicators: dict[int, dict[int, Any]] = {}  # Var.index -> value -> [x = v]
         self._memo: dict[int, tuple[object, Any]] = {}
         self.true = z3.BoolVal(True, self.ctx)
         self.false = z3.BoolVal(False, self.ctx)
@@ -129,12 +137,7 @@ class Z3Encoder:
             x = self.int_term(e.arg)
             return z3.If(x >= 0, x, -x)
         if isinstance(e, (g.Min, g.Max)):
-            args = [self.int_term(a) for a in e.args]
-            best = args[0]
-            for a in args[1:]:
-                best = z3.If(a < best, a, best) if isinstance(e, g.Min) else \
-                    z3.If(a > best, a, best)
-            return best
+            return self._extremum(e)
         if isinstance(e, g.BoolAsInt):
             return self.int_term(e.arg) if not e.arg.is_bool else \
                 z3.If(self.term(e.arg), self.one, self.zero)
@@ -172,9 +175,7 @@ class Z3Encoder:
         if isinstance(e, g.BinPacking):
             return self._bin_packing(e)
         if isinstance(e, g.BinLoad):
-            items = [self.int_term(a) for a in e.assignment]
-            demands = [self.int_term(d) for d in e.demands]
-            return self._load(items, demands, e.bin)
+            return self._load(e.assignment, e.demands, e.bin)
         if isinstance(e, g.Table):
             args = [self.int_term(a) for a in e.args]
             rows = [z3.And([a == v for a, v in zip(args, row)]) if args else self.true
@@ -206,23 +207,71 @@ class Z3Encoder:
             return z3.And(x >= values[0], x <= values[-1])
         return z3.Or([x == v for v in values]) if len(values) > 1 else x == values[0]
 
-    def _load(self, items: list[Any], demands: list[Any], bin_value: int) -> Any:
+    def indicators(self, item: g.Expr) -> dict[int, Any] | None:
+        """The 0/1 integers `[x = v]` of an item variable (made once, with their exactly-one
+        sum), or None when the item is not a variable with a small domain."""
+        if not isinstance(item, g.Var) or item.is_bool:
+            return None
+        found = self._indicators.get(item.index)
+        if found is not None:
+            return found
+        values = _small_domain(item)
+        if not values:
+            return None
         z3 = self.z3
-        parts = [z3.If(item == bin_value, demand, self.zero)
-                 for item, demand in zip(items, demands)]
+        x = self.vars[item.index]
+        found = {}
+        for v in values:
+            b = z3.Int(f"[{item.name}#{item.index}={v}]", self.ctx)
+            self.side_conditions += [b >= 0, b <= 1, (b == 1) == (x == v)]
+            found[v] = b
+        self.side_conditions.append(z3.Sum(list(found.values())) == 1)
+        self._indicators[item.index] = found
+        return found
+
+    def _load(self, items: tuple[g.Expr, ...], demands: tuple[g.Expr, ...],
+              bin_value: int) -> Any:
+        z3 = self.z3
+        parts = []
+        for item, demand in zip(items, demands):
+            chosen = self.indicators(item)
+            amount = self.int_term(demand)
+            if chosen is not None and isinstance(demand, g.Const):
+                if bin_value in chosen and int(demand.value) != 0:
+                    parts.append(self._scaled(int(demand.value), chosen[bin_value]))
+            else:
+                parts.append(z3.If(self.int_term(item) == bin_value, amount, self.zero))
         if not parts:
             return self.zero
         return parts[0] if len(parts) == 1 else z3.Sum(parts)
 
     def _bin_packing(self, e: g.BinPacking) -> Any:
         z3 = self.z3
-        items = [self.int_term(a) for a in e.assignment]
-        demands = [z3.IntVal(d, self.ctx) for d in e.demands]
+        demands = tuple(g.Const(d) for d in e.demands)
         bins = tuple(sorted(set(e.bins)))
-        parts = [self.member(item, bins) for item in items]
+        parts = [self.member(self.int_term(item), bins) for item in e.assignment]
         for bin_value, capacity in zip(e.bins, e.capacities):
-            parts.append(self._load(items, demands, bin_value) <= capacity)
+            parts.append(self._load(e.assignment, demands, bin_value) <= capacity)
         return z3.And(parts) if parts else self.true
+
+    def _extremum(self, e: g.Min | g.Max) -> Any:
+        """min/max as a fresh integer bounded by every argument and equal to one of them.
+
+        A nested `If` chain means the same, but hides from the LP relaxation that the result
+        is at least (at most) each argument, which is what proves a min-max objective
+        optimal. The definition determines the variable uniquely, so asserting it at the top
+        level is sound in any context the node occurs in."""
+        z3 = self.z3
+        args = [self.int_term(a) for a in e.args]
+        if len(args) == 1:
+            return args[0]
+        result = z3.FreshInt("max" if isinstance(e, g.Max) else "min", self.ctx)
+        if isinstance(e, g.Max):
+            self.side_conditions.extend(result >= a for a in args)
+        else:
+            self.side_conditions.extend(result <= a for a in args)
+        self.side_conditions.append(z3.Or([result == a for a in args]))
+        return result
 
     def _element(self, e: g.Element) -> Any:
         z3 = self.z3
@@ -236,3 +285,14 @@ class Z3Encoder:
         for i in range(n - 2, -1, -1):
             result = z3.If(index == i, z3.IntVal(e.values[i], self.ctx), result)
         return result
+
+
+_CHANNEL_LIMIT = 256  # larger domains get no redundant exactly-one sum (its size is the domain)
+
+
+def _small_domain(var: g.Var) -> tuple[int, ...]:
+    if var.values is not None:
+        return var.values if 0 < len(var.values) <= _CHANNEL_LIMIT else ()
+    if var.lb <= var.ub and var.ub - var.lb < _CHANNEL_LIMIT:
+        return tuple(range(var.lb, var.ub + 1))
+    return ()
