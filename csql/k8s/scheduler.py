@@ -58,8 +58,8 @@ class CsqlScheduler:
     name = "csql"
 
     def __init__(self, *, backend: str = "cpsat", batch_size: int = 50,
-                 time_limit: float = 1.0, workers: int | None = None,
-                 candidate_limit: int = 0, most_allocated: bool = False,
+                 time_limit: float = 5.0, workers: int | None = 1,
+                 candidate_limit: int = 16, most_allocated: bool = False,
                  preemption: bool = True, certify: bool = False, db: Any = None,
                  resources: tuple[str, ...] = ()) -> None:
         self.backend = backend

@@ -16,11 +16,24 @@ from .objects import Node, NodeAffinityTerm, Pod, Requirement
 Database = Any  # csql's Database adapter, as returned by `Model.prepare`
 
 
+class NoDatabase:
+    """Stands in for the database when only the objects are needed (the baseline)."""
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> None:
+        return None
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        return None
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        return []
+
+
 class ClusterState:
     """Nodes and pods in the scheduler's tables, plus the objects for Python-side readers."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, db: Database | None = None) -> None:
+        self.db = db if db is not None else NoDatabase()
         self.nodes: dict[str, Node] = {}
         self.pods: dict[str, Pod] = {}
         self.binding: dict[str, str] = {}  # pod key -> node name (running pods)

@@ -58,11 +58,11 @@ CREATE VIEW host_port_pair AS
     JOIN batch b2 ON b2.pod = o.pod
     WHERE a.pod < o.pod;
 
--- Topology keys the batch's constraints look at, other than the hostname (whose domains
--- are the nodes themselves and need no channelling).
+-- Topology keys whose domains the batch's constraints need (hostname anti-affinity is
+-- posted on the nodes directly and needs no channelling).
 CREATE VIEW batch_topology_key AS
     SELECT t.topology_key AS key FROM pod_affinity_term t JOIN batch b ON b.pod = t.pod
-    WHERE t.required
+    WHERE t.required AND NOT (t.is_anti AND t.topology_key = 'kubernetes.io/hostname')
     UNION
     SELECT s.topology_key AS key FROM pod_spread s JOIN batch b ON b.pod = s.pod
     WHERE s.hard;
