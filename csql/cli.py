@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     from csql.cli_backends import add_parsers as add_backend_parsers
 
     add_backend_parsers(sub)  # backends, export, bench
+    from csql.cli_k8s import add_parser as add_k8s_parser
+
+    add_k8s_parser(sub)  # k8s simulate
     return parser
 
 
@@ -72,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "k8s":
+            from csql import cli_k8s
+
+            return cli_k8s.run(args)
         if args.command in ("backends", "export", "bench"):
             from csql import cli_backends
 
