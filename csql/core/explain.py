@@ -96,6 +96,9 @@ class SubproblemCheck:
         self.answers: dict[frozenset[int], Verdict] = {}
         self.solves = 0
         self.solver_seconds = 0.0
+        # seconds the next solve that tracks constraints may take before cores are given up
+        self.core_budget: float | None = None
+        self.core_timed_out = False
 
     def __call__(self, member_ids: Sequence[int]) -> Verdict:
         wanted = frozenset(member_ids)
@@ -115,6 +118,19 @@ class SubproblemCheck:
         remaining = self.remaining()
         if remaining is not None and remaining <= 0:
             return Verdict(Answer.UNKNOWN)
+        if self.use_cores and self.core_budget is not None:
+            budget, self.core_budget = self.core_budget, None
+            limit = budget if remaining is None else min(budget, remaining)
+            verdict = self._run(wanted, limit)
+            if verdict.answer is not Answer.UNKNOWN or (
+                    remaining is not None and remaining <= budget):
+                return verdict
+            self.use_cores = False
+            self.core_timed_out = True
+            remaining = self.remaining()
+        return self._run(wanted, remaining)
+
+    def _run(self, wanted: frozenset[int], remaining: float | None) -> Verdict:
         indices = sorted(i for m in wanted for i in self.members[m].indices)
         sub = g.Problem(variables=self.problem.variables,
                         constraints=[self.problem.constraints[i] for i in indices],
@@ -159,22 +175,30 @@ def group_members(problem: g.Problem, level: str,
 
 def explain_infeasible(problem: g.Problem, backend: Backend, *, level: str = CONSTRAINTS,
                        time_limit: float | None = None,
-                       extra: dict[str, object] | None = None) -> Explanation:
+                       extra: dict[str, object] | None = None,
+                       reference_seconds: float | None = None) -> Explanation:
     """A minimal set of members (of `level`) that cannot hold together, for an infeasible
     `problem` (its objective is ignored). Raises `InternalError` when the problem turns out
-    feasible: the caller had it solved as infeasible, so that is a bug."""
+    feasible: the caller had it solved as infeasible, so that is a bug.
+
+    `reference_seconds` is how long the plain solve took: the first solve that tracks every
+    constraint for a core gets a few times that, and when it runs out the shrinking goes on
+    without cores (tracking can make a backend far slower than the plain solve)."""
     if level not in LEVELS:
         raise CsqlError(f"unknown explanation level {level!r}", hint=f"use one of {LEVELS}")
     started = time.perf_counter()
     deadline = None if time_limit is None else started + time_limit
-    use_cores = bool(backend.capabilities.cores)
+    use_cores = bool(backend.capabilities.cores) and _cores_are_cheap(problem, backend)
     stats: dict[str, object] = {"backend": backend.name, "cores": use_cores, "level": level}
 
     members = group_members(problem, CONSTRAINTS)
     check = SubproblemCheck(problem, members, backend, deadline=deadline, use_cores=use_cores,
                             extra=extra or {})
+    if use_cores and reference_seconds is not None:
+        check.core_budget = max(1.0, 4 * reference_seconds)
     shrunk = _shrink(members, check)
     minimal = shrunk.minimal
+    stats["cores_timed_out"] = check.core_timed_out
     stats["constraint_level"] = {"candidates": len(members), "solves": check.solves,
                                  "seconds": time.perf_counter() - started}
     chosen = [members[m] for m in shrunk.members]
@@ -184,7 +208,8 @@ def explain_infeasible(problem: g.Problem, backend: Backend, *, level: str = CON
         statements = {m.statement for m in chosen}
         instances = group_members(problem, ROWS, statements)
         check = SubproblemCheck(problem, instances, backend, deadline=deadline,
-                                use_cores=use_cores, extra=extra or {})
+                                use_cores=use_cores and not stats.get("cores_timed_out"),
+                                extra=extra or {})
         shrunk = _shrink(instances, check)
         minimal = minimal and shrunk.minimal
         chosen = [instances[m] for m in shrunk.members]
@@ -195,6 +220,25 @@ def explain_infeasible(problem: g.Problem, backend: Backend, *, level: str = CON
     stats.update(solves=solves, solver_seconds=solver_seconds,
                  seconds=time.perf_counter() - started, minimal=minimal)
     return Explanation(level, chosen, minimal, stats)
+
+
+# A global the backend cannot take under reification is decomposed when an assumption
+# literal guards it (CP-SAT: all_different into pairwise disequalities): beyond this many
+# arguments that costs more than the re-solves a core saves.
+_DECOMPOSED_ARGS_LIMIT = 40
+
+
+def _cores_are_cheap(problem: g.Problem, backend: Backend) -> bool:
+    """Whether tracking every hard constraint keeps the backend's encoding small, judged from
+    its declared capabilities: no big global that it could only decompose."""
+    reifiable = backend.capabilities.reifiable
+    for constraint in problem.constraints:
+        expr = constraint.expr
+        if isinstance(expr, g.GLOBAL_TYPES) and type(expr) not in reifiable:
+            size = len(getattr(expr, "args", ()) or getattr(expr, "assignment", ()))
+            if size > _DECOMPOSED_ARGS_LIMIT:
+                return False
+    return True
 
 
 def _shrink(members: list[Member], check: SubproblemCheck) -> Shrunk:
@@ -209,9 +253,13 @@ def _shrink(members: list[Member], check: SubproblemCheck) -> Shrunk:
         # nothing is known to be infeasible within the time left: every member stays
         return Shrunk(everything, False, 1)
     start = [m for m in everything if first.core is None or m in first.core]
-    if check.use_cores or len(start) <= _DELETION_UP_TO:
+    if len(start) <= _DELETION_UP_TO:
         shrunk = shrink_by_deletion(start, check)
     else:
+        # many candidates (row level): halving beats one re-solve per member even with
+        # cores, and without assumptions each re-solve is cheaper (CP-SAT cannot enforce
+        # all_different or a table under an assumption literal and must decompose them)
+        check.use_cores = False
         shrunk = quickxplain(start, check)
     verdict = check(shrunk.members)
     if verdict.answer is Answer.FEASIBLE and check.use_cores:

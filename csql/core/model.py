@@ -127,7 +127,7 @@ class Model:
         explain_stats: dict[str, object] | None = None
         if explain_as is not None and result.status is Status.INFEASIBLE:
             core, explain_stats = self._explain(grounding, solver, solve_options, database,
-                                                explain_as)
+                                                explain_as, solved - grounded)
 
         stats: dict[str, object] = {
             "seconds": {
@@ -154,7 +154,8 @@ class Model:
                         self.program, database, objective_terms)
 
     def _explain(self, grounding: Grounding, solver, options: SolveOptions,
-                 database: Database, level: str) -> tuple[list[CoreMember], dict[str, object]]:
+                 database: Database, level: str, reference: float | None = None
+                 ) -> tuple[list[CoreMember], dict[str, object]]:
         """A minimal unsatisfiable core in SQL terms (`csql.core.explain`).
 
         When the data or the constraints narrowed some variable's domain, the program is
@@ -174,7 +175,7 @@ class Model:
         budget = None if options.time_limit is None else max(
             0.0, options.time_limit - (grounded - started))
         explanation = explain_infeasible(problem, solver, level=level, time_limit=budget,
-                                         extra=options.extra)
+                                         extra=options.extra, reference_seconds=reference)
         stats = dict(explanation.stats)
         stats["regrounded"] = regrounded
         stats["narrowed_domains"] = list(grounding.narrowed_domains)
