@@ -115,14 +115,19 @@ CREATE OR REPLACE TEMP VIEW scored_node AS
     FROM normalised_score n;
 
 -- The candidates the solver chooses from: every feasible node, or the best `candidate_limit`
--- of them (VLDB'23 FP-pushdown: the batch's problem no longer grows with the cluster).
+-- of them per pod (VLDB'23 FP-pushdown: the batch's problem no longer grows with the
+-- cluster). Identical pods rank nodes identically, so a class of m identical pods keeps
+-- m x candidate_limit nodes, which they share (and symmetry breaking stays sound).
 CREATE OR REPLACE TEMP VIEW ranked_node AS
     SELECT s.pod AS pod, s.node AS node, s.score AS score,
-        ROW_NUMBER() OVER (PARTITION BY s.pod ORDER BY s.score DESC, s.node) AS rank
+        ROW_NUMBER() OVER (PARTITION BY s.pod ORDER BY s.score DESC, s.node) AS rank,
+        (SELECT COUNT(*) FROM batch_pod b1 JOIN batch_pod b2
+           ON b2.equivalence_class = b1.equivalence_class AND NOT b2.stay
+         WHERE b1.uid = s.pod) AS class_size
     FROM scored_node s;
 
 CREATE OR REPLACE TEMP VIEW candidate_source AS
     SELECT r.pod AS pod, r.node AS node, r.score AS score FROM ranked_node r
-    WHERE r.rank <= COALESCE((SELECT MAX(CASE WHEN c.candidate_limit > 0 THEN c.candidate_limit
-                                             END) FROM scheduler_config c), r.rank);
-
+    WHERE r.rank <= COALESCE((SELECT MAX(CASE WHEN c.candidate_limit > 0
+                                             THEN c.candidate_limit END)
+                              FROM scheduler_config c) * GREATEST(r.class_size, 1), r.rank);
