@@ -19,7 +19,7 @@ from typing import Any
 
 from csql.ir import ground as g
 from csql.ir.errors import SolverError, UnsupportedError
-from csql.ir.ground_eval import in_domain, objective_value, violations
+from csql.ir.ground_eval import in_domain
 from csql.ir.span import Span
 
 from .base import Availability, Backend, BackendResult, Capabilities, SolveOptions, Status
@@ -32,6 +32,12 @@ _TOP_LEVEL_ONLY = frozenset({g.AllDifferent, g.Table, g.BinPacking})
 # took the whole time limit on 50,000 assignment literals (100 machines x 500 VMs) before any
 # solution was reported; a complete hint is then reported right after presolve.
 _LARGE_MODEL = 20_000
+
+
+# CP-SAT reads and copies its model before it looks at a stop request: about a microsecond
+# per variable here (7 s for 5 million assignment literals). With less time left than that
+# the solve is not started at all, rather than overrunning the limit by that much.
+_LOAD_SECONDS_PER_VARIABLE = 1e-6
 
 
 class _OutOfTime(Exception):
@@ -141,7 +147,8 @@ class CpSatBackend(Backend):
         except _OutOfTime:
             result = BackendResult(status=Status.UNKNOWN, timings={
                 "emission": time.perf_counter() - started - placed},
-                stats={"stopped": "time limit reached while building the CP-SAT model"})
+                stats={"stopped": "the time limit left no time to build and solve the "
+                                  "CP-SAT model"})
         result.timings["greedy"] = placed
         if not result.status.has_solution and result.status != Status.INFEASIBLE:
             _fall_back_to_placement(problem, placement, result)
@@ -157,10 +164,11 @@ class CpSatBackend(Backend):
         from ortools.sat.python import cp_model
 
         solver = cp_model.CpSolver()
-        remaining = None if deadline is None else deadline - time.perf_counter()
-        if remaining is not None and remaining <= 0:
-            raise _OutOfTime
         model = encoded.encoder.model
+        remaining = None if deadline is None else deadline - time.perf_counter()
+        if remaining is not None and (
+                remaining <= len(model.proto.variables) * _LOAD_SECONDS_PER_VARIABLE):
+            raise _OutOfTime
         large = len(model.proto.variables) > _LARGE_MODEL
         solver.parameters.merge_text_format(
             _parameters_text(options, remaining, core_mode, large))
@@ -296,14 +304,17 @@ def _fall_back_to_placement(problem: g.Problem, placement: dict[int, int],
     """When CP-SAT found nothing in time, answer with the greedy placement if the ground
     evaluator confirms it satisfies every hard constraint (a FEASIBLE answer, found by csql's
     heuristic rather than by the solver; `stats["solution_source"]` says which)."""
-    if not placement or len(placement) != len(problem.variables):
+    from .cpsat_greedy import check_placement
+
+    if not placement:
         return
-    if violations(problem, placement):
+    objective = check_placement(problem, placement)
+    if objective is None:
         return
     result.status = Status.FEASIBLE
     result.assignment = dict(placement)
     if problem.objective:
-        result.objective = objective_value(problem, placement)
+        result.objective = objective
     result.stats["solution_source"] = "greedy placement"
 
 

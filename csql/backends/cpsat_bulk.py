@@ -71,63 +71,73 @@ def encode_domain(enc: CpSatEncoder, v: int) -> Block | None:
     proto.constraints.add().exactly_one.literals.extend(literals)
     channel = proto.constraints.add().linear
     channel.vars.extend([*literals, v])
-    channel.coeffs.extend([*(value - lo for value in values), -1])
+    steps = range(len(values)) if isinstance(values, range) else [x - lo for x in values]
+    channel.coeffs.extend([*steps, -1])
     channel.domain.extend([-lo, -lo])
     block = Block(first, values)
     enc.blocks[v] = block
     # literals made one by one before the block existed are the same propositions
-    for value in values:
-        old = enc.eq_cache_get((v, value))
-        if old is not None:
-            enc.model.add(old == enc.cp_var(first + block.position(value)))  # type: ignore[operator]
+    for value in enc.reified_values.get(v, ()):
+        position = block.position(value)
+        if position is not None:
+            old = enc.eq_literal(enc.lin.var(v), value)
+            enc.model.add(old == enc.cp_var(first + position))
     return block
 
 
 def bin_load(enc: CpSatEncoder, e: g.BinLoad) -> Lin | None:
     """A bin load with constant demands over plain variables, as one defined variable; None
-    when its items do not qualify (the encoder then builds it literal by literal)."""
-
+    when its items do not qualify (the encoder then builds it literal by literal). Loads of
+    the same items, demands and bin share their variable, even when they were grounded from
+    different statements (a capacity check and a view of spare capacity)."""
     group = _group_arrays(enc, e.assignment)
     if group is None:
         return None
     demands = _demand_array(enc, e.demands)
     if demands is None:
         return None
-    key = ("load", id(e.assignment), id(e.demands), e.bin)
+    key = ("load", group[5], demands[1], e.bin)
     hit = enc.cached(key)
     if hit is not None:
         return hit
     enc.check_time()
-    cp_index, firsts, los, sizes, sparse = group
+    cp_index, firsts, los, sizes, sparse, _ = group
+    weights_all = demands[0]
     b = e.bin
     offset = b - los
-    mask = (offset >= 0) & (offset < sizes) & (demands != 0)
+    mask = (offset >= 0) & (offset < sizes) & (weights_all != 0)
     if sparse:
-        mask[list(sparse)] = False
+        mask[sparse] = False
+    chosen = weights_all[mask]
     literals = (firsts[mask] + offset[mask]).tolist()
-    weights = demands[mask].tolist()
+    weights = chosen.tolist()
     for k in sparse:  # items with a sparse domain: look the bin up in their block
         block = enc.blocks[int(cp_index[k])]
         position = block.position(b)
-        if position is not None and demands[k] != 0:
+        if position is not None and weights_all[k] != 0:
             literals.append(block.first + position)
-            weights.append(int(demands[k]))
-    low = sum(w for w in weights if w < 0)
-    high = sum(w for w in weights if w > 0)
+            weights.append(int(weights_all[k]))
+    if sparse or float(abs(chosen).sum(dtype=float)) >= INT_LIMIT // 2:
+        low = sum(w for w in weights if w < 0)  # exact, in Python integers
+        high = sum(w for w in weights if w > 0)
+    else:  # no int64 overflow possible
+        low, high = int(chosen[chosen < 0].sum()), int(chosen[chosen > 0].sum())
     check_magnitude(high - low, "a bin load")
     if len(literals) <= 1:
         result = enc.lin.make(dict(zip(literals, weights)), 0)
     else:
-        var, result = enc.aux(low, high, ("load", cp_index, demands, b))
+        var, result = enc.aux(low, high, ("load", group, demands, b))
         linear = enc.model.proto.constraints.add().linear
         linear.vars.extend([*literals, var.index])
         linear.coeffs.extend([*weights, -1])
         linear.domain.extend([0, 0])
-    enc.cache(key, result, keep=(e.assignment, e.demands))
+    enc.cache(key, result, keep=None)
     return result
 
 
 def _group_arrays(enc: CpSatEncoder, assignment: tuple[g.Expr, ...]) -> Any:
+    """Per item of a bin load's assignment: its CP-SAT variable and value block, as arrays,
+    plus a canonical key (equal for equal item lists grounded as different tuples)."""
     key = ("items", id(assignment))
     hit = enc.cached(key)
     if hit is not None:
@@ -150,26 +160,39 @@ def _group_arrays(enc: CpSatEncoder, assignment: tuple[g.Expr, ...]) -> Any:
         if not block.contiguous:
             sparse.append(k)
     else:
-        result = (np.array(cp_index, dtype=np.int64), np.array(firsts, dtype=np.int64),
-                  np.array(los, dtype=np.int64), np.array(sizes, dtype=np.int64), sparse)
+        items = np.array(cp_index, dtype=np.int64)
+        result = (items, np.array(firsts, dtype=np.int64), np.array(los, dtype=np.int64),
+                  np.array(sizes, dtype=np.int64), sparse, _canonical(enc, "items", items))
     enc.cache(key, result, keep=assignment)
     return result or None
 
 
 def _demand_array(enc: CpSatEncoder, demands: tuple[g.Expr, ...]) -> Any:
+    """(int64 array, canonical key) of constant demands, or None."""
     key = ("demands", id(demands))
     hit = enc.cached(key)
     if hit is not None:
-        return hit if len(hit) or not demands else None
+        return hit or None
     import numpy as np
 
-    result: Any = np.zeros(0, dtype=np.int64)
+    result: Any = ()
     if all(isinstance(d, g.Const) for d in demands):
         values = [int(d.value) for d in demands]  # type: ignore[union-attr]
         if all(abs(v) <= INT_LIMIT for v in values):
-            result = np.array(values, dtype=np.int64)
+            array = np.array(values, dtype=np.int64)
+            result = (array, _canonical(enc, "demands", array))
     enc.cache(key, result, keep=demands)
-    return result if len(result) or not demands else None
+    return result or None
+
+
+def _canonical(enc: CpSatEncoder, kind: str, array: Any) -> int:
+    """A small integer naming the content of `array`, the same for equal contents."""
+    key = ("canonical", kind, array.tobytes())
+    hit = enc.cached(key)
+    if hit is None:
+        hit = id(array)  # the first array with this content, kept alive by the cache
+        enc.cache(key, hit, keep=array)
+    return hit
 
 
 # ---- hint completion --------------------------------------------------------------------------
@@ -182,7 +205,7 @@ def complete_hint(enc: CpSatEncoder, ground: dict[int, int]) -> list[int] | None
     import numpy as np
 
     count = len(enc.model.proto.variables)
-    values = np.zeros(count, dtype=object)
+    values = np.zeros(count, dtype=np.int64)
     known = np.zeros(count, dtype=bool)
     for var in enc.problem.variables:
         if var.index not in ground:
@@ -198,15 +221,30 @@ def complete_hint(enc: CpSatEncoder, ground: dict[int, int]) -> list[int] | None
         if position is not None:
             values[block.first + position] = 1
     evaluator = Evaluator(ground)
+    loads: dict[tuple[int, int], dict[int, int]] = {}
     for index, spec in enc.definitions.items():
         try:
-            values[index] = _evaluate(spec, values, evaluator)
+            values[index] = (_load(spec, values, loads) if spec[0] == "load"
+                             else _evaluate(spec, values, evaluator))
         except (ArithmeticError, IndexError, TypeError, ValueError, KeyError):
             return None
         known[index] = True
     if not known.all():
         return None
-    return [int(v) for v in values]
+    return values.tolist()
+
+
+def _load(spec: tuple, values: Any, loads: dict[tuple[int, int], dict[int, int]]) -> int:
+    """The value of a bin-load variable; every bin of one (items, demands) pair at once."""
+    _, group, demands, b = spec
+    key = (group[5], demands[1])
+    per_bin = loads.get(key)
+    if per_bin is None:
+        per_bin = {}
+        for x, d in zip(values[group[0]].tolist(), demands[0].tolist()):
+            per_bin[x] = per_bin.get(x, 0) + d
+        loads[key] = per_bin
+    return per_bin.get(b, 0)
 
 
 def _lin_value(lin: Lin, values: Any) -> int:
@@ -226,12 +264,6 @@ def _evaluate(spec: tuple, values: Any, evaluator: Evaluator) -> int:  # noqa: C
         return int(evaluator(spec[1]))
     if kind == "lin":
         return _lin_value(spec[1], values)
-    if kind == "load":
-        _, cp_index, demands, b = spec
-        import numpy as np
-
-        placed = np.array([int(values[i]) for i in cp_index], dtype=np.int64) == b
-        return int(demands[placed].sum())
     if kind == "eq":
         return int(_lin_value(spec[1], values) == spec[2])
     if kind == "rel":

@@ -62,6 +62,8 @@ class CpSatEncoder:
         self._bool_template: Any = None
         # how each auxiliary CP-SAT variable follows from earlier ones, to complete hints
         self.definitions: dict[int, tuple] = {}
+        # values v of variable x whose `x == v` literal was made one by one (before a block)
+        self.reified_values: dict[int, list[int]] = {}
         self.lin = LinearBuilder()
         self.vars: list[Any] = []  # CP-SAT variable per ground Var.index
         self._cp_vars: list[Any] = []  # CP-SAT variable per CP-SAT index
@@ -125,9 +127,6 @@ class CpSatEncoder:
         self.lin.lo.extend([0] * count)
         self.lin.hi.extend([1] * count)
         self._literal_blocks.append((first, first + count))
-
-    def eq_cache_get(self, key: tuple) -> Literal | None:
-        return self._eq_cache.get(key)
 
     def cached(self, key: tuple) -> Any:
         hit = self._materialised.get(key)
@@ -413,6 +412,8 @@ class CpSatEncoder:
         self.model.add(lhs == rhs).only_enforce_if(lit)
         self.model.add(lhs != rhs).only_enforce_if(~lit)
         self._eq_cache[key] = lit
+        if len(coefs) == 1:
+            self.reified_values.setdefault(coefs[0][0], []).append(key[1])
         return lit
 
     def encode_domain(self, x: Lin, limit: int) -> None:
