@@ -549,3 +549,138 @@ def random_problems(draw: st.DrawFn) -> g.Problem:
 @given(random_problems())
 def test_random_problems_match_brute_force(problem: g.Problem) -> None:
     check_against_brute_force(problem)
+
+
+# ---- large placement problems: bulk encoding, greedy hint, time limit -----------------------
+
+
+def placement_problem(bins: int, items: int, *, sparse: bool = False, seed: int = 1,
+                      objective: bool = True) -> g.Problem:
+    """Items with cpu and memory demands onto bins with capacities (DCM's load balancing as
+    ground IR): two capacity checks per bin and `maximize min(cpu capacity - cpu load)`."""
+    rng = __import__("random").Random(seed)
+    p = g.Problem()
+    codes = tuple(range(0, 2 * bins, 2)) if sparse else tuple(range(bins))
+    xs = tuple(p.new_var(f"x{i}", values=codes) for i in range(items))
+    cpu = tuple(g.Const(rng.randint(1, 9)) for _ in xs)
+    mem = tuple(g.Const(rng.randint(1, 9)) for _ in xs)
+    cpu_cap = [rng.randint(6, 12) * items // bins for _ in codes]
+    mem_cap = [rng.randint(6, 12) * items // bins for _ in codes]
+    for b, cc, mc in zip(codes, cpu_cap, mem_cap):
+        p.add(g.And((g.Compare("<=", g.BinLoad(xs, cpu, b), g.Const(cc)),
+                     g.Compare("<=", g.BinLoad(xs, mem, b), g.Const(mc)))), PROV)
+    if objective:
+        # a second tuple with the same items, as a separate view of spare CPU grounds it
+        again = tuple(xs)
+        p.maximize(g.Min(tuple(g.LinearSum(((-1, g.BinLoad(again, cpu, b)),), cc)
+                               for b, cc in zip(codes, cpu_cap))), PROV)
+    return p
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_greedy_placement_satisfies_every_capacity(sparse: bool) -> None:
+    from csql.backends.cpsat_greedy import check_placement, greedy_placement
+
+    for seed in range(5):
+        p = placement_problem(7, 30, sparse=sparse, seed=seed)
+        placement = greedy_placement(p)
+        assert sorted(placement) == list(range(30))
+        assert violations(p, placement) == []
+        assert check_placement(p, placement) == objective_value(p, placement)
+
+
+def test_greedy_placement_respects_item_domains_and_database_values() -> None:
+    from csql.backends.cpsat_greedy import greedy_placement
+
+    p = g.Problem()
+    xs = (p.new_var("a", values=(0, 1, 2)), p.new_var("b", values=(2,)),
+          p.new_var("c", values=(0, 1, 2)))
+    p.hints = {0: 1}
+    load = g.BinLoad(xs, (g.Const(5), g.Const(5), g.Const(5)), 2)
+    p.add(g.Compare(">=", g.Const(5), load), PROV)  # mirrored: 5 >= load of bin 2
+    placement = greedy_placement(p)
+    assert placement[0] == 1  # the database's value fits, so it is kept
+    assert placement[1] == 2  # the only value in its domain
+    assert placement[2] != 2  # bin 2 is full
+    assert violations(p, placement) == []
+
+
+def test_check_placement_refuses_an_overloaded_bin() -> None:
+    from csql.backends.cpsat_greedy import check_placement
+
+    p = placement_problem(3, 12, objective=False)
+    assert check_placement(p, dict.fromkeys(range(12), 0)) is None
+    assert check_placement(p, {0: 0}) is None  # incomplete
+
+
+def test_complete_hint_is_a_solution_of_the_cp_sat_model() -> None:
+    # With every CP-SAT variable fixed to its hinted value the model must still be feasible:
+    # each recorded definition (bin loads, min, products, reified comparisons, if-then-else,
+    # equality literals) computes what the CP-SAT constraints require.
+    p = placement_problem(4, 12)
+    xs = p.variables[:12]
+    y = p.new_var("y", lb=-3, ub=3)
+    p.add(g.Compare("<=", g.Product(y, xs[0]), g.Const(50)), PROV)
+    p.add(g.Or((g.Compare("=", xs[1], g.Const(0)), g.Compare("!=", xs[2], g.Const(1)),
+                g.Compare(">", y, g.Const(5)))), PROV)
+    p.add(g.Compare(">=", g.IfThenElse(g.Compare("<", y, g.Const(0)), g.Abs(y),
+                                       g.Mod(g.LinearSum(((1, y), (1, xs[3]))), 2)),
+                    g.Const(0)), PROV)
+    result = solve(p, extra={"fix_variables_to_their_hinted_value": True})
+    assert result.stats["hint"] == "complete"
+    assert result.status.has_solution
+    assert violations(p, result.assignment) == []
+
+
+def test_bulk_bin_loads_match_brute_force_on_sparse_domains() -> None:
+    p = g.Problem()
+    xs = tuple(p.new_var(f"x{i}", values=(1, 4, 9)) for i in range(4))
+    demands = (g.Const(3), g.Const(-2), g.Const(5), g.Const(0))
+    for b in (1, 4, 9):
+        p.add(g.Compare("<=", g.BinLoad(xs, demands, b), g.Const(5)), PROV)
+    p.maximize(g.LinearSum(((2, g.BinLoad(xs, demands, 4)), (-1, g.BinLoad(xs, demands, 9)))),
+               PROV)
+    check_against_brute_force(p)
+
+
+def test_equal_bin_loads_from_different_statements_share_one_variable() -> None:
+    p = placement_problem(5, 10)
+    result = solve(p, use_hints=False)
+    # 10 items, 10 x 5 value literals, one variable per (dimension, bin) and the minimum:
+    # the objective's loads (a separate tuple of the same items) reuse the capacity loads
+    assert result.stats["cpsat_variables"] == 10 + 50 + 2 * 5 + 1
+    assert violations(p, result.assignment) == []
+
+
+def test_a_large_placement_with_a_short_limit_returns_promptly_with_a_solution() -> None:
+    import time
+
+    p = placement_problem(150, 900)  # 135,000 assignment literals
+    started = time.perf_counter()
+    result = solve(p, time_limit=1.0, workers=2)
+    assert time.perf_counter() - started < 3.0
+    assert result.status in (Status.FEASIBLE, Status.OPTIMAL)
+    assert violations(p, result.assignment) == []
+    assert result.objective == objective_value(p, result.assignment)
+
+
+def test_emission_past_the_deadline_stops_with_unknown() -> None:
+    import time
+
+    p = placement_problem(150, 900, objective=False)
+    started = time.perf_counter()
+    result = solve(p, time_limit=0.0, use_hints=False)
+    assert time.perf_counter() - started < 2.0
+    assert result.status == Status.UNKNOWN
+    assert result.assignment is None
+    assert "time limit" in result.stats["stopped"]
+
+
+def test_the_greedy_placement_answers_when_cp_sat_finds_nothing() -> None:
+    p = placement_problem(6, 24)
+    # presolve only: CP-SAT reports no solution, the checked greedy placement is the answer
+    result = solve(p, extra={"stop_after_presolve": True}, time_limit=10)
+    assert result.status == Status.FEASIBLE
+    assert result.stats["solution_source"] == "greedy placement"
+    assert violations(p, result.assignment) == []
+    assert result.objective == objective_value(p, result.assignment)

@@ -138,6 +138,14 @@ def _place(group: _Group, hints: dict[int, int], placed: dict[int, int]) -> None
             if room.get(b) is not None:
                 room[b] -= demands[k]
 
+    def unconstrained(item: g.Var) -> int | None:
+        """A value of the item's domain that no capacity constrains (room without limit)."""
+        if item.values is not None:
+            return next((v for v in item.values if v not in free[0]), None)
+        if item.ub - item.lb + 1 > len(bins):
+            return next(v for v in range(item.lb, item.ub + 1) if v not in free[0])
+        return None
+
     todo = []
     for k, item in enumerate(group.items):
         if item.index in placed:  # placed by an earlier group: its load counts here too
@@ -145,7 +153,8 @@ def _place(group: _Group, hints: dict[int, int], placed: dict[int, int]) -> None
                 put(k, placed[item.index])
             continue
         hinted = hints.get(item.index)
-        if hinted is not None and hinted in free[0] and _allowed(item, hinted) and fits(k, hinted):
+        if hinted is not None and _allowed(item, hinted) and (
+                hinted not in free[0] or fits(k, hinted)):
             put(k, hinted)
         else:
             todo.append(k)
@@ -173,6 +182,8 @@ def _place(group: _Group, hints: dict[int, int], placed: dict[int, int]) -> None
             if _allowed(item, b) and fits(k, b):
                 chosen = b
                 break
+        if chosen is None:
+            chosen = unconstrained(item)
         if chosen is None:  # nothing fits: any allowed bin keeps the hint complete
             chosen = next((b for b in bins if _allowed(item, b)), None)
         if chosen is not None:
