@@ -10,6 +10,7 @@ catching grounding bugs). A failed check is an `InternalError`, never a silently
 from __future__ import annotations
 
 import time
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,9 @@ class Model:
     def __init__(self, program: L.Program, *, compile_seconds: float = 0.0) -> None:
         self.program = program
         self.compile_seconds = compile_seconds
+        # databases this model already prepared: a scheduler solving every few seconds must
+        # not re-create every data view per solve
+        self._prepared: weakref.WeakSet = weakref.WeakSet()
 
     @property
     def variable_relations(self) -> tuple[str, ...]:
@@ -57,7 +61,9 @@ class Model:
         from csql.db.schema import ensure_schema
 
         database = connect(db if db is not None else resolve().database)
-        ensure_schema(database, self.program)
+        if database not in self._prepared:
+            ensure_schema(database, self.program)
+            self._prepared.add(database)
         return database
 
     def solve(
