@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install -e '.[dev]'
 	@touch $(STAMP)
 
+# The main job: the bundled C-SQL examples, then the Kubernetes scheduler replaying a small
+# bundled trace with csql and with the kube-scheduler-like baseline, all on embedded DuckDB.
 demo: venv
 	$(VENV)/bin/python -m csql.demo
+	$(VENV)/bin/python -m csql.k8s.demo
 
 # MiniZinc comes from the system package manager; without root we carry on and the MiniZinc
 # backend reports itself unavailable.
