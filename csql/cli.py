@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     from csql.cli_k8s import add_parser as add_k8s_parser
 
     add_k8s_parser(sub)  # k8s simulate
+    from csql.conformance_report import add_parser as add_conformance_parser
+
+    add_conformance_parser(sub)
     return parser
 
 
@@ -79,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
             from csql import cli_k8s
 
             return cli_k8s.run(args)
+        if args.command == "conformance":
+            from csql.conformance_report import run_command
+
+            return run_command(args)
         if args.command in ("backends", "export", "bench"):
             from csql import cli_backends
 

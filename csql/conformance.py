@@ -264,11 +264,10 @@ class Databases:
 
 def run_cases(cases_or_paths: Iterable[Case | str | Path], backends: Sequence[str] | None = None,
               databases: Sequence[str] | None = None, *, postgres_url: str | None = None,
-              progress=None) -> Report:
+              progress=None, jobs: int | None = None) -> Report:
     """Run each case on each backend; `databases` limits the engines used beyond DuckDB
-    (default: whatever each case lists and this machine has)."""
-    from csql.conformance_run import run_case
-
+    (default: whatever each case lists and this machine has). `jobs` worker processes run
+    cases side by side (default: one per CPU); the report keeps the cases' order."""
     items = list(cases_or_paths)
     cases = [c for c in items if isinstance(c, Case)]
     paths = [p for p in items if not isinstance(p, Case)]
@@ -277,11 +276,31 @@ def run_cases(cases_or_paths: Iterable[Case | str | Path], backends: Sequence[st
     report = Report(backends=list(availability), availability=availability)
     pool = Databases(postgres_url)
     engines = tuple(databases) if databases else DATABASES
-    for case in cases:
-        report.cases.append(case.name)
-        started = time.perf_counter()
-        outcomes = run_case(case, availability, engines, pool)
-        report.outcomes.extend(outcomes)
-        if progress is not None:
-            progress(case, outcomes, time.perf_counter() - started)
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    report.cases = [c.name for c in cases]
+    args = [(case, availability, engines, pool) for case in cases]
+    if jobs <= 1 or len(cases) <= 1:
+        results = map(_timed_case, args)
+        for case, (outcomes, seconds) in zip(cases, results):
+            report.outcomes.extend(outcomes)
+            if progress is not None:
+                progress(case, outcomes, seconds)
+        return report
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")  # no forked solver threads or connections
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as executor:
+        for case, (outcomes, seconds) in zip(cases, executor.map(_timed_case, args)):
+            report.outcomes.extend(outcomes)
+            if progress is not None:
+                progress(case, outcomes, seconds)
     return report
+
+
+def _timed_case(arguments: tuple) -> tuple[list[Outcome], float]:
+    from csql.conformance_run import run_case
+
+    started = time.perf_counter()
+    outcomes = run_case(*arguments)
+    return outcomes, time.perf_counter() - started

@@ -53,7 +53,7 @@ def _solve(model, case: Case, backend: str, engine: str, pool: Databases):
         database = model.prepare(db)
         if case.data.strip():
             database.script(case.data)
-        return model.solve(database, backend=backend, time_limit=case.time_limit,
+        return model.solve(database, backend=backend, time_limit=case.time_limit, workers=1,
                            certify=False), (db, schema)
     except BaseException:
         pool.close(db, schema)
