@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import importlib
 import os
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ POSTGRES_URL_VARIABLE = "CSQL_TEST_POSTGRES_URL"
 _HEADER_KEYS = ("expect", "objective", "solution", "after", "databases", "covers",
                 "time_limit")
 _DATA_MARKER = "-- @data"
+_DATA_LINE = re.compile(r"^-- @data[ \t]*(?:\r?\n|$)", re.MULTILINE | re.IGNORECASE)
 DEFAULT_TIME_LIMIT = 20.0
 
 
@@ -76,9 +78,8 @@ class Case:
 def parse_case(text: str, name: str, path: str = "<case>") -> Case:
     """Header `-- @key value` lines anywhere before `-- @data`; the program is everything
     before that marker (header lines are SQL comments, so line numbers in errors stay right)."""
-    program, marker, data = text.partition(_DATA_MARKER + "\n")
-    if not marker:
-        program, marker, data = text.partition(_DATA_MARKER)
+    found = _DATA_LINE.search(text)
+    program, data = (text[:found.start()], text[found.end():]) if found else (text, "")
     case = Case(name=name, program=program, data=data, expect="", path=path)
     for number, line in enumerate(program.splitlines(), start=1):
         stripped = line.strip()
