@@ -67,21 +67,16 @@ class Capabilities:
         For a backend to call on the problem it is about to emit (after its own lowering),
         so that a construct it cannot express is refused through its declared capabilities,
         never answered wrongly."""
-        from csql.ir.ground_eval import children
+        from csql.ir.ground_eval import unique_nodes
 
         seen: set[int] = set()
+        seen_tuples: set[int] = set()
         roots = [(c.expr, c.provenance) for c in problem.constraints]
         roots += [(t.expr, t.provenance) for t in problem.objective]
         for root, provenance in roots:
-            stack: list[g.Expr] = [root]
-            while stack:
-                e = stack.pop()
-                if id(e) in seen:
-                    continue
-                seen.add(id(e))
+            for e in unique_nodes(root, seen, seen_tuples):
                 if type(e) not in self.native:
                     return type(e), provenance
-                stack.extend(children(e))
         return None
 
 
@@ -131,6 +126,7 @@ class Backend(abc.ABC):
         """Whether the solver library can be imported here; never raises."""
 
     def solve(self, problem: g.Problem, options: SolveOptions | None = None) -> BackendResult:
+        started = time.perf_counter()
         options = options or SolveOptions()
         availability = self.available()
         if not availability.ok:
@@ -138,7 +134,6 @@ class Backend(abc.ABC):
                 f"backend '{self.name}' is not available here: {availability.reason}",
                 hint=f"install it with: pip install 'csql[{self.name}]'",
             )
-        started = time.perf_counter()
         result = self._solve(problem, options)
         result.timings.setdefault("total", time.perf_counter() - started)
         return result

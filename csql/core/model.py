@@ -96,7 +96,11 @@ class Model:
         grounding = ground(self.program, database)
         grounded = time.perf_counter()
         solver = get_backend(settings.backend)
-        solve_options = SolveOptions(time_limit=settings.time_limit, workers=settings.workers,
+        # the limit is end to end: what relation evaluation and grounding used is gone
+        limit = settings.time_limit
+        if limit is not None:
+            limit = max(0.05, limit - (grounded - started))
+        solve_options = SolveOptions(time_limit=limit, workers=settings.workers,
                                      extra=dict(options))
         result = solver.solve(grounding.problem, solve_options)
         solved = time.perf_counter()

@@ -7,7 +7,7 @@ and by lowering passes' tests to show a rewrite preserves meaning.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from . import ground as g
 
@@ -27,6 +27,20 @@ class Evaluator:
     def __init__(self, assignment: Mapping[int, int]) -> None:
         self.assignment = assignment
         self._memo: dict[int, int | bool] = {}
+        self._load_memo: dict[tuple[int, int], dict[int, int]] = {}
+
+    def _loads(self, e: g.BinLoad) -> dict[int, int]:
+        """The loads of every bin for one (assignment, demands) pair, computed in one pass:
+        the BinLoad nodes of a group share those tuples, one node per bin."""
+        key = (id(e.assignment), id(e.demands))
+        loads = self._load_memo.get(key)
+        if loads is None:
+            loads = {}
+            for item, demand in zip(e.assignment, e.demands):
+                b = int(self(item))
+                loads[b] = loads.get(b, 0) + int(self(demand))
+            self._load_memo[key] = loads
+        return loads
 
     def __call__(self, expr: g.Expr) -> int | bool:
         key = id(expr)
@@ -99,7 +113,7 @@ class Evaluator:
                 load[b] += demand
             return all(load[b] <= cap for b, cap in zip(e.bins, e.capacities))
         if isinstance(e, g.BinLoad):
-            return sum(int(ev(d)) for a, d in zip(e.assignment, e.demands) if int(ev(a)) == e.bin)
+            return self._loads(e).get(e.bin, 0)
         if isinstance(e, g.Table):
             return tuple(int(ev(a)) for a in e.args) in set(e.rows)
         raise TypeError(f"not a ground-IR expression: {type(e).__name__}")
@@ -141,22 +155,31 @@ def objective_value(problem: g.Problem, assignment: Mapping[int, int]) -> int:
 def count_nodes(problem: g.Problem) -> int:
     """Distinct expression nodes reachable from constraints and objective (by identity)."""
     seen: set[int] = set()
-    seen_tuples: set[int] = set()  # BinLoad nodes of one group share their assignment tuple
-    stack: list[object] = [c.expr for c in problem.constraints]
-    stack += [t.expr for t in problem.objective]
+    seen_tuples: set[int] = set()
+    roots = [c.expr for c in problem.constraints] + [t.expr for t in problem.objective]
+    return sum(1 for root in roots for _ in unique_nodes(root, seen, seen_tuples))
+
+
+def unique_nodes(root: g.Expr, seen: set[int], seen_tuples: set[int]) -> Iterator[g.Expr]:
+    """The nodes under `root` not yet in `seen` (by identity), each once.
+
+    The caller keeps `seen` and `seen_tuples` across roots. The BinLoad nodes of one group
+    share their assignment and demand tuples; `seen_tuples` makes a walk visit such a tuple
+    once instead of once per bin (machines x VMs at scale)."""
+    stack: list[g.Expr] = [root]
     while stack:
         e = stack.pop()
         if id(e) in seen:
             continue
         seen.add(id(e))
+        yield e
         if isinstance(e, g.BinLoad):
             for part in (e.assignment, e.demands):
                 if id(part) not in seen_tuples:
                     seen_tuples.add(id(part))
                     stack.extend(part)
             continue
-        stack.extend(children(e))  # type: ignore[arg-type]
-    return len(seen)
+        stack.extend(children(e))
 
 
 def children(e: g.Expr) -> tuple[g.Expr, ...]:
