@@ -6,10 +6,11 @@ statement (row level). The answer is minimal: without any one member the rest is
 
 Every backend is driven the same way, by re-solving sub-problems (the chosen hard constraints,
 no objective, one worker) through `Backend.solve`. A backend that declares cores (CP-SAT's
-sufficient assumptions, Z3's tracked assertions) hands back a core with each infeasible answer
-and the deletion shrinker jumps to it; the others go through QuickXplain or plain deletion
-(`explain_shrink`). A row-level explanation starts from the constraint-level one: the
-instances of a minimal set of statements are infeasible together, so a minimal set of
+sufficient assumptions, Z3's tracked assertions) narrows a large candidate set with one
+tracked solve first (time-boxed: tracking can cost far more than the plain solve); the rest is
+plain deletion for a handful of members and QuickXplain beyond (`explain_shrink`), with plain
+re-solves, which are the cheapest. A row-level explanation starts from the constraint-level
+one: the instances of a minimal set of statements are infeasible together, so a minimal set of
 instances exists among them, and it is found among far fewer candidates.
 
 The answer is checked before it is returned (a core a backend claims is re-solved unless that
@@ -176,14 +177,17 @@ def group_members(problem: g.Problem, level: str,
 def explain_infeasible(problem: g.Problem, backend: Backend, *, level: str = CONSTRAINTS,
                        time_limit: float | None = None,
                        extra: dict[str, object] | None = None,
-                       reference_seconds: float | None = None) -> Explanation:
+                       reference_seconds: float | None = None,
+                       known_infeasible: bool = False) -> Explanation:
     """A minimal set of members (of `level`) that cannot hold together, for an infeasible
     `problem` (its objective is ignored). Raises `InternalError` when the problem turns out
     feasible: the caller had it solved as infeasible, so that is a bug.
 
     `reference_seconds` is how long the plain solve took: the first solve that tracks every
     constraint for a core gets a few times that, and when it runs out the shrinking goes on
-    without cores (tracking can make a backend far slower than the plain solve)."""
+    without cores (tracking can make a backend far slower than the plain solve).
+    `known_infeasible` says the caller has just solved these hard constraints (or an
+    equivalent grounding of them) as INFEASIBLE, which saves re-proving it."""
     if level not in LEVELS:
         raise CsqlError(f"unknown explanation level {level!r}", hint=f"use one of {LEVELS}")
     started = time.perf_counter()
@@ -196,7 +200,7 @@ def explain_infeasible(problem: g.Problem, backend: Backend, *, level: str = CON
                             extra=extra or {})
     if use_cores and reference_seconds is not None:
         check.core_budget = max(1.0, 4 * reference_seconds)
-    shrunk = _shrink(members, check)
+    shrunk = _shrink(members, check, known_infeasible)
     minimal = shrunk.minimal
     stats["cores_timed_out"] = check.core_timed_out
     stats["constraint_level"] = {"candidates": len(members), "solves": check.solves,
@@ -210,7 +214,9 @@ def explain_infeasible(problem: g.Problem, backend: Backend, *, level: str = CON
         check = SubproblemCheck(problem, instances, backend, deadline=deadline,
                                 use_cores=use_cores and not stats.get("cores_timed_out"),
                                 extra=extra or {})
-        shrunk = _shrink(instances, check)
+        if check.use_cores and reference_seconds is not None:
+            check.core_budget = max(1.0, 4 * reference_seconds)
+        shrunk = _shrink(instances, check, True)  # exactly the constraints just shown infeasible
         minimal = minimal and shrunk.minimal
         chosen = [instances[m] for m in shrunk.members]
         stats["row_level"] = {"candidates": len(instances), "solves": check.solves,
@@ -241,32 +247,38 @@ def _cores_are_cheap(problem: g.Problem, backend: Backend) -> bool:
     return True
 
 
-def _shrink(members: list[Member], check: SubproblemCheck) -> Shrunk:
+def _shrink(members: list[Member], check: SubproblemCheck, known_infeasible: bool) -> Shrunk:
+    """A minimal infeasible subset of `members`. Cores only narrow a large start: each
+    solve that tracks every constraint costs more than a plain one, and with a handful of
+    members plain deletion needs no more solves than the core would save."""
     everything = list(range(len(members)))
-    first = check(everything)
-    if first.answer is Answer.FEASIBLE:
-        raise InternalError(
-            "the problem an explanation was asked for is satisfiable",
-            hint="the solve said INFEASIBLE but a re-solve of the same hard constraints found "
-                 "a solution; this is a bug in a backend or the grounding, please report it")
-    if first.answer is Answer.UNKNOWN:
-        # nothing is known to be infeasible within the time left: every member stays
-        return Shrunk(everything, False, 1)
-    start = [m for m in everything if first.core is None or m in first.core]
+    if known_infeasible:
+        check.answers[frozenset(everything)] = Verdict(Answer.INFEASIBLE)
+    start = everything
+    claimed = False
+    if check.use_cores and len(everything) > _DELETION_UP_TO:
+        check.answers.pop(frozenset(everything), None)  # this solve is for its core
+        first = check(everything)
+        if first.answer is Answer.INFEASIBLE and first.core:
+            start = [m for m in everything if m in first.core]
+            claimed = True
+        elif first.answer is Answer.FEASIBLE:
+            _satisfiable()
+    check.use_cores = False
+    if not known_infeasible and not claimed:
+        first = check(everything)
+        if first.answer is Answer.FEASIBLE:
+            _satisfiable()
+        if first.answer is Answer.UNKNOWN:
+            return Shrunk(everything, False, check.solves)  # nothing known within the time
     if len(start) <= _DELETION_UP_TO:
         shrunk = shrink_by_deletion(start, check)
     else:
-        # many candidates (row level): halving beats one re-solve per member even with
-        # cores, and without assumptions each re-solve is cheaper (CP-SAT cannot enforce
-        # all_different or a table under an assumption literal and must decompose them)
-        check.use_cores = False
         shrunk = quickxplain(start, check)
+    # free when the answer was checked on the way; a claimed core may not have been
     verdict = check(shrunk.members)
-    if verdict.answer is Answer.FEASIBLE and check.use_cores:
-        # a core the backend claimed was not infeasible after all: shrink again without cores
-        check.use_cores = False
-        check.answers.clear()
-        shrunk = quickxplain(everything, check)
+    if verdict.answer is Answer.FEASIBLE and claimed:
+        shrunk = quickxplain(everything, check)  # the backend's core was wrong: without it
         verdict = check(shrunk.members)
     if verdict.answer is Answer.FEASIBLE:
         raise InternalError(
@@ -275,3 +287,10 @@ def _shrink(members: list[Member], check: SubproblemCheck) -> Shrunk:
                  "please report it with `csql export` of the program")
     return Shrunk(sorted(shrunk.members), shrunk.minimal and verdict.answer is Answer.INFEASIBLE,
                   check.solves)
+
+
+def _satisfiable() -> None:
+    raise InternalError(
+        "the problem an explanation was asked for is satisfiable",
+        hint="the solve said INFEASIBLE but a re-solve of the same hard constraints found "
+             "a solution; this is a bug in a backend or the grounding, please report it")

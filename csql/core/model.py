@@ -185,7 +185,8 @@ class Model:
         budget = None if options.time_limit is None else max(
             0.0, options.time_limit - (grounded - started))
         explanation = explain_infeasible(problem, solver, level=level, time_limit=budget,
-                                         extra=options.extra, reference_seconds=reference)
+                                         extra=options.extra, reference_seconds=reference,
+                                         known_infeasible=True)
         stats = dict(explanation.stats)
         stats["regrounded"] = regrounded
         stats["narrowed_domains"] = list(grounding.narrowed_domains)
