@@ -413,3 +413,36 @@ def test_objective_terms_per_statement_and_group(files: dict[str, str],
     out = json.loads(capsys.readouterr().out)
     assert out["objective_terms"] == [
         {"statement": "balance", "kind": "maximize", "value": out["objective"]}]
+
+
+def _solutions(problem: g.Problem) -> set[tuple[int, ...]]:
+    domains = [v.values if v.values is not None else range(v.lb, v.ub + 1)
+               for v in problem.variables]
+    found = set()
+    for values in itertools.product(*domains):
+        ev = Evaluator(dict(enumerate(values)))
+        if all(ev(c.expr) for c in problem.constraints):
+            found.add(values)
+    return found
+
+
+def test_relaxed_grounding_has_the_same_solutions_and_names_narrowed_columns() -> None:
+    program = FOREIGN_KEY.replace("BETWEEN 3 AND 9", "<> 2") + """
+    CREATE CONSTRAINT not_one AS SELECT * FROM task WHERE name = 't1'
+        CHECK controllable__node IN (SELECT id FROM node WHERE id > 1);
+    """
+    model = csql.compile(program, "prog.sql")
+    database = model.prepare("duckdb://")
+    database.script("""INSERT INTO node VALUES (1), (2), (10);
+                       INSERT INTO task VALUES ('t1', NULL), ('t2', NULL), ('t3', NULL);""")
+    plain = ground(model.program, database)
+    relaxed = ground(model.program, database, GroundingOptions(relax_domains=True))
+    assert plain.narrowed_domains == ["task.controllable__node"]
+    assert [v.values for v in plain.problem.variables] == [(1, 2, 10)] * 3
+    assert [(v.lb, v.ub, v.values) for v in relaxed.problem.variables] == [(1, 10, None)] * 3
+    fk = [c.provenance for c in relaxed.problem.constraints if c.provenance.kind == "domain"]
+    assert [(p.statement, p.key) for p in fk] == [
+        ("fk:task.controllable__node", (("name", f"t{i}"),)) for i in (1, 2, 3)]
+    # t1 in {2, 10}, t2 in {1, 10}, t3 anything of {1, 2, 10}: 2 * 2 * 3 = 12 solutions
+    assert _solutions(plain.problem) == _solutions(relaxed.problem)
+    assert len(_solutions(plain.problem)) == 12
