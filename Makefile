@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test lint deps-system
+.PHONY: venv demo test lint deps-system soak
 
 venv: $(STAMP)
 
@@ -39,3 +39,12 @@ test: venv deps-system
 
 lint: venv
 	$(VENV)/bin/ruff check csql tests
+
+# A long generated-program campaign (conformance issue): N programs on every available backend,
+# each with its metamorphic variants; a failure is shrunk and saved under
+# conformance/cases/regressions/. `make soak N=10000 SEED=7 JOBS=4`.
+N ?= 10000
+SEED ?= 20240611
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+soak: venv
+	$(VENV)/bin/python -m csql.conformance_meta --count $(N) --seed $(SEED) --jobs $(JOBS)
