@@ -13,7 +13,7 @@ Integer `/` and `%` truncate toward zero inside C-SQL statements whatever the en
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 
 from csql.db import dialect as D
 from csql.db.base import Database
@@ -27,7 +27,7 @@ VIEW_PREFIX = "__csql_view_"
 _SQL_TYPES = {L.INT: "BIGINT", L.BOOL: "BOOLEAN", L.STRING: "VARCHAR", L.REAL: "DOUBLE"}
 
 
-def sql_type_of(logical_type: str, values: Sequence[object] = ()) -> str:
+def sql_type_of(logical_type: str, values: Iterable[object] = ()) -> str:
     """A column type for a temporary table, from the logical type or else from the values."""
     if logical_type in _SQL_TYPES:
         return _SQL_TYPES[logical_type]
@@ -213,7 +213,7 @@ def write_snapshot(db: Database, rel: L.Table | L.DataView, columns: list[str],
     keep = [i for i, name in enumerate(columns)
             if (col := rel.column(name)) is None or not col.is_variable]
     spec = [(columns[i], engine_types.get(columns[i]) or sql_type_of(
-        getattr(rel.column(columns[i]), "type", L.ANY), [r[i] for r in rows])) for i in keep]
+        getattr(rel.column(columns[i]), "type", L.ANY), (r[i] for r in rows))) for i in keep]
     spec.append((ROW, "BIGINT"))
     data = [tuple(row[i] for i in keep) + (n,) for n, row in enumerate(rows)]
     db.create_temp_table(snapshot_name(rel.name), spec, data)
