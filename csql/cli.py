@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from csql.core.solution import Solution
 
 EXIT_SOLVED, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_UNKNOWN = 0, 1, 2, 3, 4
+_EXPLAIN_LEVELS = ("constraints", "rows")
 
 
 class _Rollback(Exception):
@@ -49,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--time-limit", type=float, metavar="SECONDS")
     solve.add_argument("--workers", type=int)
     solve.add_argument("--explain", nargs="?", const="constraints",
-                       choices=("constraints", "rows"), metavar="rows",
+                       choices=_EXPLAIN_LEVELS, metavar="rows",
                        help="on INFEASIBLE, name a minimal set of constraints that cannot hold "
                             "together; --explain=rows also names their rows (slower)")
     solve.add_argument("--json", action="store_true", help="print one JSON object")
@@ -73,8 +74,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _normalise_explain(argv: list[str]) -> list[str]:
+    """`--explain PROGRAM.sql` means constraint level, not a level named PROGRAM.sql: an
+    optional option value must not swallow the positional argument that follows it."""
+    out = list(argv)
+    for i, token in enumerate(out):
+        if token == "--explain" and (i + 1 == len(out) or out[i + 1] not in _EXPLAIN_LEVELS):
+            out[i] = "--explain=constraints"
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_normalise_explain(sys.argv[1:] if argv is None else argv))
     try:
         if args.command == "check":
             return _check(args)

@@ -174,3 +174,15 @@ def test_existing_tables_without_constraints_get_data_checked(files, tmp_path, c
     err = capsys.readouterr().err
     assert code == 2
     assert "pm.cpu" in err and "NULL" in err
+
+
+def test_explain_may_stand_before_the_program(files, capsys) -> None:
+    code = main(["solve", "--explain", files["p"], "--data", files["d"], "--data",
+                 files["over"], "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 3
+    assert {member["constraint"] for member in out["core"]} == {"cap"}
+    assert main(["solve", "--explain=rows", files["p"], "--data", files["d"], "--data",
+                 files["over"], "--json"]) == 3
+    rows = json.loads(capsys.readouterr().out)["core"][0]["rows"]
+    assert rows and all("name" in row or "pm.name" in row for row in rows)
