@@ -181,6 +181,7 @@ class Report:
     availability: dict[str, str]  # backend -> "" when available, else the reason
     outcomes: list[Outcome] = field(default_factory=list)
     cases: list[str] = field(default_factory=list)
+    engines: list[str] = field(default_factory=list)  # databases used where cases list them
 
     @property
     def failures(self) -> list[Outcome]:
@@ -279,6 +280,7 @@ def run_cases(cases_or_paths: Iterable[Case | str | Path], backends: Sequence[st
     engines = tuple(databases) if databases else DATABASES
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     report.cases = [c.name for c in cases]
+    report.engines = [e for e in engines if pool.available(e)]
     args = [(case, availability, engines, pool) for case in cases]
     if jobs <= 1 or len(cases) <= 1:
         results = map(_timed_case, args)

@@ -23,6 +23,7 @@ def to_json(report: Report) -> dict[str, object]:
         "backends": {b: {"available": not r, "reason": r} for b, r in report.availability.items()},
         "counts": report.counts(),
         "ok": report.ok,
+        "databases": report.engines,
         "cases": report.cases,
         "outcomes": [o.to_json() for o in report.outcomes],
     }
@@ -62,7 +63,9 @@ def to_markdown(report: Report, command: str = "csql conformance --markdown FILE
         available = "yes" if not reason else f"no: {reason}".replace("|", "\\|")
         lines.append(f"| {backend} | {available} | {c.get(PASS, 0)} | {c.get(REFUSED, 0)} | "
                      f"{c.get(FAIL, 0)} |")
-    lines += ["", f"{len(report.cases)} cases; overall: "
+    lines += ["", f"Databases: {', '.join(report.engines)} (DuckDB for every case, the others "
+              "for the cases that list them).", "",
+              f"{len(report.cases)} cases; overall: "
               f"{'all pass or refused' if report.ok else f'{len(report.failures)} failing cells'}.",
               "", "## Matrix", "",
               "| case | " + " | ".join(report.backends) + " |",
