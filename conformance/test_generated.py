@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import seed as hypothesis_seed
 
@@ -17,10 +18,11 @@ SEED = int(os.environ.get("CSQL_CONFORMANCE_SEED", "20240611"))
 COUNT = int(os.environ.get("CSQL_CONFORMANCE_COUNT", "200"))
 
 
-def test_generated_programs_agree_across_backends_and_variants() -> None:
+@pytest.mark.parametrize("seed", [SEED])  # the seed shows in the test id
+def test_generated_programs_agree_across_backends_and_variants(seed: int) -> None:
     jobs = max(2, os.cpu_count() or 1)
-    print(f"generated programs: {COUNT}, seeds {SEED}..{SEED + jobs - 1}")
-    results = campaign_parallel(COUNT, SEED, jobs)
+    print(f"generated programs: {COUNT}, seeds {seed}..{seed + jobs - 1}")
+    results = campaign_parallel(COUNT, seed, jobs)
     failures = [f"seed {r.seed}: {r.failure} (saved as {r.saved})" for r in results if r.failure]
     assert not failures, "\n".join(failures)
     assert sum(r.count for r in results) == COUNT
