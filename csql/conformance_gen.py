@@ -24,12 +24,13 @@ from csql.conformance import Case
 
 OPS = ("<", "<=", ">", ">=", "=", "<>")
 BASE_NAMES = {"node": "node", "item": "item", "name": "name", "cap": "cap", "id": "id",
-              "w": "w", "g": "g", "x": "controllable__x", "n": "controllable__n"}
+              "w": "w", "g": "g", "x": "controllable__x", "n": "controllable__n",
+              "placed": "placed"}
 
 
 @dataclass
 class Check:
-    kind: str  # row | join | group_node | group_g | global
+    kind: str  # row | join | group_node | group_g | global | view (over a symbolic view)
     parts: list[str]  # conjuncts with {placeholders}; grouped kinds have exactly one
     filter: str | None = None  # a constant condition
     filter_in_on: bool = False  # join kinds: in JOIN .. ON rather than WHERE
@@ -45,7 +46,7 @@ class Objective:
 @dataclass
 class GenProgram:
     nodes: list[tuple[str, int]]
-    items: list[tuple[int, int, int]]
+    items: list[tuple[int, int | None, int]]  # id, w (NULL sometimes), g
     lo: int
     hi: int
     checks: list[Check]
@@ -60,12 +61,17 @@ class GenProgram:
         lines = [
             f"CREATE TABLE {f['node']} ({f['name']} VARCHAR(8) PRIMARY KEY, "
             f"{f['cap']} INTEGER NOT NULL);",
-            f"CREATE TABLE {f['item']} ({f['id']} INTEGER PRIMARY KEY, {f['w']} INTEGER NOT NULL, "
+            f"CREATE TABLE {f['item']} ({f['id']} INTEGER PRIMARY KEY, {f['w']} INTEGER, "
             f"{f['g']} INTEGER NOT NULL, {f['x']} INTEGER, "
             f"{f['n']} VARCHAR(8) REFERENCES {f['node']}({f['name']}));",
             self._statement("dom", Check("row", [f"{{item}}.{{x}} BETWEEN {self.lo} AND "
                                                  f"{self.hi}"]), "CHECK"),
         ]
+        if any(c.kind == "view" for c in self.checks):
+            lines.append(self.fill(
+                "CREATE VIEW {placed} AS SELECT {item}.{id} AS pid, {item}.{w} AS pw, "
+                "{item}.{x} AS px, {node}.{cap} AS ncap FROM {item} JOIN {node} "
+                "ON {item}.{n} = {node}.{name};"))
         if self.redundant:
             lines.append(self._statement("dom_again", Check(
                 "row", [f"{{item}}.{{x}} >= {self.lo}"]), "CHECK"))
@@ -79,7 +85,8 @@ class GenProgram:
                 f"('{n}', {c})" for n, c in self.nodes) + ";")
         if self.items:
             data.append(f"INSERT INTO {f['item']} VALUES " + ", ".join(
-                f"({i}, {w}, {g}, NULL, NULL)" for i, w, g in self.items) + ";")
+                f"({i}, {'NULL' if w is None else w}, {g}, NULL, NULL)"
+                for i, w, g in self.items) + ";")
         return "\n".join(lines) + "\n", "\n".join(data) + "\n"
 
     def fill(self, text: str) -> str:
@@ -90,6 +97,8 @@ class GenProgram:
         n = self.names
         if check.kind in ("row", "group_g", "global"):
             return n["item"], check.filter
+        if check.kind == "view":
+            return n["placed"], check.filter
         join = "{item}.{n} = {node}.{name}"
         on = join + (f" AND {check.filter}" if check.filter and check.filter_in_on else "")
         first, second = ("item", "node") if check.kind == "join" else ("node", "item")
@@ -107,7 +116,8 @@ class GenProgram:
         source, where = self._source(check)
         where_sql = f" WHERE {self.fill(where)}" if where else ""
         expr = " AND ".join(f"({self.fill(p)})" for p in check.parts)
-        row_like = check.kind in ("row", "join")
+        row_like = check.kind in ("row", "join") or (
+            check.kind == "view" and not any("(" in p for p in check.parts))
         if self.dialect == "weave" and row_like:
             predicate = expr if not where else f"NOT ({self.fill(where)}) OR ({expr})"
             return f"CREATE VIEW constraint_{name} AS SELECT * FROM {source} WHERE {predicate};"
@@ -165,9 +175,16 @@ def _row_part(draw) -> str:
 
 @st.composite
 def checks(draw) -> Check:
-    kind = draw(st.sampled_from(["row", "row", "join", "group_node", "group_g", "global"]))
+    kind = draw(st.sampled_from(["row", "row", "join", "group_node", "group_g", "global",
+                                 "view"]))
     k = draw(small)
     op = draw(st.sampled_from(OPS))
+    if kind == "view":  # rows present only where the variable join holds
+        part = draw(st.sampled_from([
+            f"px + pw {op} ncap + {k}", f"px {op} ncap", f"sum(pw) {op} {abs(k)}",
+            f"count(pid) {op} {abs(k) % 3}", "all_different(ncap)"]))
+        flt = draw(st.sampled_from([None, f"pw > {k}"]))
+        return Check("view", [part], None if "(" in part else flt)
     if kind == "row":
         parts = draw(st.lists(_row_part(), min_size=1, max_size=3))
         flt = draw(st.sampled_from([None, f"{{item}}.{{w}} > {k}", f"{{item}}.{{g}} <> {k}"]))
@@ -216,7 +233,7 @@ def programs(draw) -> GenProgram:
     node_count = draw(st.integers(min_value=0, max_value=3))
     nodes = [(f"n{i}", draw(st.integers(min_value=0, max_value=8))) for i in range(node_count)]
     item_count = draw(st.integers(min_value=0, max_value=4))
-    items = [(i + 1, draw(st.integers(min_value=0, max_value=5)),
+    items = [(i + 1, draw(st.one_of(st.integers(min_value=0, max_value=5), st.none())),
               draw(st.integers(min_value=0, max_value=1))) for i in range(item_count)]
     lo = draw(st.integers(min_value=-3, max_value=2))
     hi = lo + draw(st.integers(min_value=0, max_value=5))
