@@ -22,7 +22,8 @@ from pathlib import Path
 from csql.conformance import FAIL, Case, Databases, backend_availability
 from csql.conformance_gen import GenProgram, programs, variants
 
-REGRESSIONS = Path("conformance") / "cases" / "regressions"
+# next to the case files of the checkout this module belongs to, whatever the working directory
+REGRESSIONS = Path(__file__).resolve().parent.parent / "conformance" / "cases" / "regressions"
 
 
 @dataclass
