@@ -72,3 +72,22 @@ def test_a_metamorphic_difference_is_reported(monkeypatch) -> None:
                                      Databases())
     assert status == "OPTIMAL"
     assert problems == ["variant renamed on cpsat: OPTIMAL 1, original: OPTIMAL 4"]
+
+
+def test_a_saved_regression_is_a_case_file(tmp_path) -> None:
+    from csql.conformance import load_cases
+    from csql.conformance_gen import Check, Objective
+    from csql.conformance_meta import save_regression
+
+    program = GenProgram([("n0", 3)], [(1, None, 0), (2, 4, 1)], 0, 2,
+                         [Check("join", ["{item}.{w} <= {node}.{cap}"], "{node}.{cap} > 1", True)],
+                         [Objective("group_node", "MINIMIZE", "count({item}.{id})")],
+                         dialect="weave")
+    path = save_regression(program, ["cpsat: objective 1, expected 2"], tmp_path, 5)
+    [case] = load_cases([path])
+    assert path.name == "generated_5_1.sql" and case.expect == "OPTIMAL"
+    assert "-- cpsat: objective 1, expected 2" in case.program
+    assert "INSERT INTO item VALUES (1, NULL, 0, NULL, NULL), (2, 4, 1, NULL, NULL);" in case.data
+    import csql
+
+    csql.compile(case.program, case.path)  # the saved program is valid C-SQL
