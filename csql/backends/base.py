@@ -12,6 +12,8 @@ from __future__ import annotations
 import abc
 import difflib
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import metadata
@@ -272,3 +274,18 @@ def describe_backends() -> list[BackendInfo]:
         out.append(BackendInfo(name, target, found.ok, found.version, found.reason,
                                capabilities))
     return out
+
+
+@contextmanager
+def blame_statement(provenance: g.Provenance) -> Iterator[None]:
+    """Point a refusal raised while encoding one constraint (a bound outside the solver's
+    range, an int64 overflow) at the C-SQL statement and instance it was grounded from."""
+    try:
+        yield
+    except UnsupportedError as exc:
+        if exc.span is None and isinstance(provenance.span, Span):
+            exc.span = provenance.span
+        if provenance.statement and provenance.statement not in exc.message:
+            exc.message = f"{exc.message} (in {provenance.statement} {dict(provenance.key)})"
+            exc.args = (exc.message,)
+        raise

@@ -18,11 +18,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from csql.ir import ground as g
-from csql.ir.errors import SolverError, UnsupportedError
+from csql.ir.errors import SolverError
 from csql.ir.ground_eval import in_domain
-from csql.ir.span import Span
 
-from .base import Availability, Backend, BackendResult, Capabilities, SolveOptions, Status
+from .base import (
+    Availability,
+    Backend,
+    BackendResult,
+    Capabilities,
+    SolveOptions,
+    Status,
+    blame_statement,
+)
 
 # Globals that CP-SAT cannot put under an enforcement literal; the encoder decomposes them
 # when they are not at the top level, so they are native but not reifiable.
@@ -95,7 +102,7 @@ class CpSatBackend(Backend):
         for i, constraint in enumerate(problem.constraints):
             if deadline is not None and time.perf_counter() > deadline:
                 raise _OutOfTime
-            with _blame(constraint.provenance), _out_of_time():
+            with blame_statement(constraint.provenance), _out_of_time():
                 if with_assumptions:
                     lit = enc.new_bool(f"assume_{i}")
                     assumptions[lit.index] = i
@@ -108,9 +115,9 @@ class CpSatBackend(Backend):
         elif problem.objective:
             parts = []
             for term in problem.objective:
-                with _blame(term.provenance), _out_of_time():
+                with blame_statement(term.provenance), _out_of_time():
                     parts.append((1, enc.linear(term.expr)))
-            with _blame(problem.objective[0].provenance):
+            with blame_statement(problem.objective[0].provenance):
                 total = enc.lin.combine(parts)
             objective = enc.expr(total)
             if not total.is_constant:
@@ -225,20 +232,6 @@ class CpSatBackend(Backend):
                 result.core = sorted({encoded.assumptions[i] for i in found
                                       if i in encoded.assumptions})
         return result
-
-
-@contextmanager
-def _blame(provenance: g.Provenance) -> Iterator[None]:
-    """Point an encoding error (int64 overflow) at the statement it was grounded from."""
-    try:
-        yield
-    except UnsupportedError as exc:
-        if exc.span is None and isinstance(provenance.span, Span):
-            exc.span = provenance.span
-        if provenance.statement and provenance.statement not in exc.message:
-            exc.message = f"{exc.message} (in {provenance.statement} {dict(provenance.key)})"
-            exc.args = (exc.message,)
-        raise
 
 
 @contextmanager

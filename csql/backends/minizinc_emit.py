@@ -29,12 +29,10 @@ with `UnsupportedError` when it exceeds the target's range.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from csql.ir import ground as g
 from csql.ir.errors import InternalError, UnsupportedError
-from csql.ir.span import Span
+
+from .base import blame_statement
 
 GECODE_LIMIT = 2_147_483_646  # Gecode's Int::Limits::max; min is its negation
 INT64_LIMIT = 2**63 - 1
@@ -85,7 +83,7 @@ class MiniZincEmitter:
         self._count_uses()
         variables = [self._declare_var(v) for v in self.problem.variables]
         for constraint in self.problem.constraints:
-            with _blame(constraint.provenance):
+            with blame_statement(constraint.provenance):
                 self._post(constraint.expr)
         solve = "solve satisfy;"
         objective_line = ""
@@ -93,11 +91,11 @@ class MiniZincEmitter:
             texts = []
             lo = hi = 0
             for term in self.problem.objective:
-                with _blame(term.provenance):
+                with blame_statement(term.provenance):
                     t_lo, t_hi = self.bounds(term.expr)
                     texts.append(self._int_expr(term.expr))
                 lo, hi = lo + t_lo, hi + t_hi
-            with _blame(self.problem.objective[0].provenance):
+            with blame_statement(self.problem.objective[0].provenance):
                 self._check(lo, hi, "the objective")
             self.objective_bounds = (lo, hi)
             body = " + ".join(texts)
@@ -399,20 +397,6 @@ class MiniZincEmitter:
         self._decls.append(f"var bool: {name};")
         self._constraints.append(f"constraint {self._gecode_table(e, reified=name)};")
         return name
-
-
-@contextmanager
-def _blame(provenance: g.Provenance) -> Iterator[None]:
-    """Point a refusal (a bound outside the solver's range) at the statement it came from."""
-    try:
-        yield
-    except UnsupportedError as exc:
-        if exc.span is None and isinstance(provenance.span, Span):
-            exc.span = provenance.span
-        if provenance.statement and provenance.statement not in exc.message:
-            exc.message = f"{exc.message} (in {provenance.statement} {dict(provenance.key)})"
-            exc.args = (exc.message,)
-        raise
 
 
 def _trunc_div(a: int, b: int) -> int:
