@@ -11,9 +11,9 @@ import json
 import os
 import sys
 import traceback
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from csql.cli_program import loaded, read_source
 from csql.ir.errors import BackendUnavailable, CsqlError, InternalError
 
 if TYPE_CHECKING:
@@ -21,18 +21,6 @@ if TYPE_CHECKING:
 
 EXIT_SOLVED, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_UNKNOWN = 0, 1, 2, 3, 4
 _EXPLAIN_LEVELS = ("constraints", "rows")
-
-
-class _Rollback(Exception):
-    """Leaves the `--db` transaction without committing (no `--apply`)."""
-
-
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CsqlError(f"cannot read {path}: {exc.strerror or exc}",
-                        hint="check the file name") from exc
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -126,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 def _check(args: argparse.Namespace) -> int:
     import csql
 
-    model = csql.compile(_read(args.program), args.program)
+    model = csql.compile(read_source(args.program), args.program)
     program = model.program
     print(f"{args.program}: ok — {len(program.tables)} tables, {len(program.data_views)} data "
           f"views, {len(program.symbolic_views)} symbolic views, "
@@ -135,42 +123,14 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _solve(args: argparse.Namespace) -> int:
-    import csql
-    from csql.db import connect
-    from csql.db.schema import load_data
-
-    model = csql.compile(_read(args.program), args.program)
-    data = [(path, _read(path)) for path in args.data]
-    db = connect(args.db if args.db else "duckdb://")
     solve_kwargs = dict(backend=args.backend, time_limit=args.time_limit,
                         workers=args.workers, explain=args.explain,
                         certify=False if args.no_certify else None)
     solution: Solution | None = None
-    try:
-        if args.db:
-            # One transaction around everything: created tables, loaded data and the
-            # write-back are kept only with --apply.
-            try:
-                with db.transaction():
-                    model.prepare(db)
-                    for path, text in data:
-                        load_data(db, text, path)
-                    solution = model.solve(db, **solve_kwargs)
-                    if args.apply and solution.ok:
-                        solution.apply(db)
-                    if not args.apply:
-                        raise _Rollback
-            except _Rollback:
-                pass
-        else:
-            model.prepare(db)
-            for path, text in data:
-                load_data(db, text, path)
-            solution = model.solve(db, **solve_kwargs)
-            if args.apply and solution.ok:
-                solution.apply(db)
-    finally:
-        db.close()
+    with loaded(args, commit=args.apply) as (model, db):
+        solution = model.solve(db, **solve_kwargs)
+        if args.apply and solution.ok:
+            solution.apply(db)
     assert solution is not None
     if args.json:
         print(json.dumps(solution.to_json(), default=_json_default, indent=None))

@@ -14,12 +14,11 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from csql.backends.base import BackendInfo, describe_backends, get_backend
+from csql.cli_program import loaded
 from csql.ir import ground as g
 from csql.ir.errors import CsqlError, InternalError
 
@@ -147,49 +146,6 @@ def update_matrix(path: Path) -> None:
 
 
 # ---- shared: a program with its data in a database that is left unchanged --------------------
-
-
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CsqlError(f"cannot read {path}: {exc.strerror or exc}",
-                        hint="check the file name") from exc
-
-
-class _Rollback(Exception):
-    """Leaves the database transaction without committing."""
-
-
-@contextmanager
-def loaded(args: argparse.Namespace) -> Iterator[tuple[Model, Database]]:
-    """The compiled program and a database holding its tables and the `--data` files; with
-    `--db`, everything happens inside one transaction that is rolled back."""
-    import csql
-    from csql.db import connect
-    from csql.db.schema import load_data
-
-    model = csql.compile(_read(args.program), args.program)
-    data = [(path, _read(path)) for path in args.data]
-    db = connect(args.db if args.db else "duckdb://")
-    try:
-        if args.db:
-            try:
-                with db.transaction():
-                    model.prepare(db)
-                    for path, text in data:
-                        load_data(db, text, path)
-                    yield model, db
-                    raise _Rollback
-            except _Rollback:
-                pass
-        else:
-            model.prepare(db)
-            for path, text in data:
-                load_data(db, text, path)
-            yield model, db
-    finally:
-        db.close()
 
 
 # ---- csql export ------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def test_aggregate_over_empty_relation_is_vacuous(backend: str) -> None:
     # `server` is empty: no group, the constraint holds vacuously (DCM behaves the same).
     solution = solve(program, "INSERT INTO job VALUES (1, NULL);")
     assert solution.status is Status.OPTIMAL
-    assert 1 <= solution.table("job")[0]["controllable__slot"] <= 3
+    assert solution.table("job")[0]["controllable__slot"] in (1, 2, 3)
 
 
 def test_count_counts_rows_not_non_zero_values(backend: str) -> None:
