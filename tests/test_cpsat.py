@@ -11,6 +11,14 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from brute import (
+    PROV,
+    assert_matches_brute_force,
+    brute_force,
+    infeasible_with_a_core,
+    node_cases,
+    quadratic_assignment,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,174 +26,24 @@ from csql.backends.base import SolveOptions, Status, get_backend
 from csql.backends.cpsat import CpSatBackend
 from csql.ir import ground as g
 from csql.ir.errors import SolverError, UnsupportedError
-from csql.ir.ground_eval import children, evaluate, objective_value, violations
+from csql.ir.ground_eval import objective_value, violations
 from csql.ir.span import Span
 
 pytest.importorskip("ortools")
-
-PROV = g.Provenance("test", "check")
 
 
 def solve(problem: g.Problem, **options: object) -> object:
     return CpSatBackend().solve(problem, SolveOptions(**options))  # type: ignore[arg-type]
 
 
-def domain(var: g.Var) -> list[int]:
-    return list(var.values) if var.values is not None else list(range(var.lb, var.ub + 1))
-
-
-def _elements(problem: g.Problem) -> list[g.Element]:
-    found: dict[int, g.Element] = {}
-    stack: list[g.Expr] = [c.expr for c in problem.constraints]
-    stack += [t.expr for t in problem.objective]
-    seen: set[int] = set()
-    while stack:
-        e = stack.pop()
-        if id(e) in seen:
-            continue
-        seen.add(id(e))
-        if isinstance(e, g.Element):
-            found[id(e)] = e
-        stack.extend(children(e))
-    return list(found.values())
-
-
-def brute_force(problem: g.Problem, constraints: list[int] | None = None
-                ) -> tuple[bool, int | None]:
-    """(feasible, best objective) over every assignment of the variables' domains.
-
-    An `Element` whose index falls outside its array makes the assignment infeasible wherever
-    the element occurs (the ground IR's rule), even in a branch the evaluator would skip."""
-    chosen = problem.constraints if constraints is None else [
-        problem.constraints[i] for i in constraints]
-    elements = _elements(problem)
-    best: int | None = None
-    feasible = False
-    for values in itertools.product(*(domain(v) for v in problem.variables)):
-        assignment = dict(enumerate(values))
-        if any(not 0 <= evaluate(e.index, assignment) < len(e.values) for e in elements):
-            continue
-        if all(evaluate(c.expr, assignment) for c in chosen):
-            feasible = True
-            if constraints is None:
-                value = objective_value(problem, assignment)
-                best = value if best is None else max(best, value)
-    return feasible, best
-
-
 def check_against_brute_force(problem: g.Problem) -> None:
-    result = solve(problem)
-    feasible, best = brute_force(problem)
-    if not feasible:
-        assert result.status == Status.INFEASIBLE
-        return
-    assert result.status == Status.OPTIMAL
-    assert violations(problem, result.assignment) == []
-    if problem.objective:
-        assert result.objective == best
-        assert result.objective == objective_value(problem, result.assignment)
-    else:
-        assert result.objective is None
+    assert_matches_brute_force(problem, solve(problem))
 
 
 # ---- one test per node type -----------------------------------------------------------------
 
 
-def _node_cases() -> dict[str, g.Problem]:
-    cases: dict[str, g.Problem] = {}
-
-    def new(name: str) -> tuple[g.Problem, g.Var, g.Var, g.Var]:
-        p = g.Problem()
-        x = p.new_var("x", lb=-4, ub=4)
-        y = p.new_var("y", values=(-3, 0, 2, 5))
-        b = p.new_var("b", is_bool=True)
-        cases[name] = p
-        return p, x, y, b
-
-    p, x, y, b = new("LinearSum")
-    p.add(g.Compare("<=", g.LinearSum(((2, x), (-3, y)), 1), g.Const(3)), PROV)
-    p.maximize(g.LinearSum(((1, x), (1, y))), PROV)
-    p, x, y, b = new("Product")
-    p.add(g.Compare("<", g.Product(x, y), g.Const(-5)), PROV)
-    p.maximize(g.LinearSum(((1, x), (-1, y))), PROV)
-    p, x, y, b = new("Div")
-    p.add(g.Compare("=", g.Div(x, -3), g.Const(1)), PROV)
-    p.maximize(g.LinearSum(((-1, x),)), PROV)
-    p, x, y, b = new("Mod")
-    p.add(g.Compare("=", g.Mod(g.LinearSum(((1, x), (1, y))), 4), g.Const(-1)), PROV)
-    p.maximize(g.LinearSum(((1, x), (2, y))), PROV)
-    p, x, y, b = new("Abs")
-    p.add(g.Compare(">=", g.Abs(g.LinearSum(((1, x), (1, y)))), g.Const(7)), PROV)
-    p.maximize(g.Abs(g.LinearSum(((1, x), (-2, y)))), PROV)
-    p, x, y, b = new("Min")
-    p.maximize(g.Min((x, y, g.Const(1))), PROV)
-    p, x, y, b = new("Max")
-    p.add(g.Compare("<=", g.Max((x, y)), g.Const(1)), PROV)
-    p.maximize(g.LinearSum(((-1, g.Max((x, g.Const(-2)))), (1, y))), PROV)
-    p, x, y, b = new("BoolAsInt")
-    p.maximize(g.LinearSum(((3, g.BoolAsInt(b)), (1, g.BoolAsInt(g.Compare(">", x, y))))), PROV)
-    p, x, y, b = new("IfThenElse")
-    p.add(g.IfThenElse(b, g.Compare(">", x, y), g.Compare("<", x, g.Const(-2))), PROV)
-    p.add(g.Not(g.IfThenElse(g.Compare(">", y, g.Const(0)), b, g.Compare(">", x, y))), PROV)
-    p.maximize(g.IfThenElse(g.Compare("=", x, y), g.LinearSum(((5, x),)), y), PROV)
-    p, x, y, b = new("Element")
-    p.add(g.Compare(">=", g.Element(g.LinearSum(((1, x),), 4), (9, -1, 3, 7, 2, 8, 0, 5, 6)),
-                    g.Const(6)), PROV)
-    p.maximize(g.LinearSum(((-1, x),)), PROV)
-    p, x, y, b = new("Compare")
-    p.add(g.Compare("!=", x, g.Const(4)), PROV)
-    p.add(g.Or((g.Compare("=", b, g.Compare(">", x, g.Const(2))), g.Compare(">=", y, x))), PROV)
-    p.maximize(g.LinearSum(((1, x), (1, y), (1, g.BoolAsInt(b)))), PROV)
-    p, x, y, b = new("And/Or/Not/Implies")
-    p.add(g.Not(g.And((b, g.Compare(">", x, g.Const(0))))), PROV)
-    p.add(g.Not(g.Compare("<", x, g.Const(-1))), PROV)
-    p.add(g.Implies(g.And((b, g.Compare("<", y, g.Const(1)))), g.Compare(">", x, g.Const(3))),
-          PROV)
-    p.add(g.Implies(g.Compare("<", y, g.Const(3)), g.Or((b, g.Compare("=", x, y)))), PROV)
-    p.maximize(g.LinearSum(((1, x), (-1, y))), PROV)
-    p, x, y, b = new("InSet")
-    p.add(g.InSet(x, (-4, -1, 3)), PROV)
-    p.add(g.Or((g.Not(g.InSet(y, (2, 5))), g.Compare("<", x, g.Const(0)))), PROV)
-    p.maximize(g.LinearSum(((1, x), (1, y))), PROV)
-    p, x, y, b = new("AllDifferent")
-    z = p.new_var("z", lb=0, ub=2)
-    p.add(g.AllDifferent((x, y, z, g.Const(2))), PROV)
-    p.add(g.Or((b, g.AllDifferent((x, g.LinearSum(((1, z),), 1))))), PROV)
-    p.maximize(g.LinearSum(((1, z), (-2, g.BoolAsInt(b)), (1, x))), PROV)
-    p, x, y, b = new("AllEqual")
-    p.add(g.Implies(b, g.AllEqual((x, y, g.Const(2)))), PROV)
-    p.maximize(g.LinearSum(((10, g.BoolAsInt(b)), (-1, x))), PROV)
-    p, x, y, b = new("Increasing")
-    p.add(g.Increasing((y, x, g.Const(3))), PROV)
-    p.add(g.Not(g.Increasing((x, y))), PROV)
-    p.maximize(g.LinearSum(((1, y),)), PROV)
-    p, x, y, b = new("Table")
-    rows = ((1, 2), (-4, 5), (3, -3), (9, 9))
-    p.add(g.Table((x, y), rows), PROV)
-    p.add(g.Or((b, g.Table((y, x), ((5, -4),)))), PROV)
-    p.maximize(g.LinearSum(((1, x), (-5, g.BoolAsInt(b)))), PROV)
-    p, x, y, b = new("BinPacking")
-    items = [p.new_var(f"item{i}", lb=0, ub=2) for i in range(3)]
-    p.add(g.BinPacking(tuple(items), (4, 3, 2), (0, 1), (5, 4)), PROV)
-    p.maximize(g.LinearSum(tuple((1, v) for v in items)), PROV)
-    p, x, y, b = new("BinPacking reified")
-    items = [p.new_var(f"item{i}", lb=0, ub=2) for i in range(3)]
-    p.add(g.Implies(b, g.BinPacking(tuple(items), (4, 3, 2), (1, 2), (3, 6))), PROV)
-    p.add(g.Or((b, g.Compare("=", x, g.Const(-4)))), PROV)
-    p.maximize(g.LinearSum(((1, x), (1, items[0]), (1, items[1]), (-1, items[2]))), PROV)
-    p, x, y, b = new("BinLoad")
-    items = [p.new_var(f"item{i}", lb=0, ub=2) for i in range(2)]
-    items.append(p.new_var("fixed", values=(1,)))  # always in bin 1: its demand counts as is
-    load1 = g.BinLoad(tuple(items), (g.Const(4), g.Const(2), x), 1)
-    p.add(g.Compare("<=", load1, g.Const(5)), PROV)
-    p.add(g.Compare(">=", g.BinLoad(tuple(items), (g.Const(1),) * 3, 2), g.Const(1)), PROV)
-    p.maximize(g.LinearSum(((1, load1), (1, items[0]))), PROV)
-    p, x, y, b = new("satisfaction")
-    p.add(g.Compare("=", g.LinearSum(((1, x), (1, y))), g.Const(3)), PROV)
-    return cases
-
-
-NODE_CASES = _node_cases()
+NODE_CASES = node_cases()
 
 
 @pytest.mark.parametrize("name", list(NODE_CASES))
@@ -294,15 +152,7 @@ def test_model_rejected_by_cp_sat_is_a_solver_error(monkeypatch: pytest.MonkeyPa
 
 
 def test_infeasible_with_core_names_an_infeasible_subset() -> None:
-    p = g.Problem()
-    x = p.new_var("x", lb=0, ub=9)
-    y = p.new_var("y", lb=0, ub=9)
-    p.add(g.Compare(">=", x, g.Const(2)), PROV)  # 0
-    p.add(g.Compare("<=", y, g.Const(8)), PROV)  # 1
-    p.add(g.Compare(">", g.LinearSum(((1, x), (1, y))), g.Const(12)), PROV)  # 2
-    p.add(g.Compare("<", x, g.Const(3)), PROV)  # 3
-    p.add(g.AllDifferent((x, y)), PROV)  # 4
-    p.maximize(g.LinearSum(((1, x),)), PROV)
+    p = infeasible_with_a_core()
     result = solve(p, want_core=True)
     assert result.status == Status.INFEASIBLE
     assert result.core, "an infeasible problem with tracked constraints names a core"
@@ -318,20 +168,8 @@ def test_want_core_on_a_feasible_problem_still_optimises() -> None:
     assert result.objective == brute_force(p)[1]
 
 
-def _quadratic_assignment(n: int) -> g.Problem:
-    """A permutation maximising a weighted sum of neighbour products: a first solution is
-    easy, proving optimality takes CP-SAT far longer than these tests allow."""
-    p = g.Problem()
-    xs = [p.new_var(f"x{i}", lb=0, ub=n - 1) for i in range(n)]
-    p.add(g.AllDifferent(tuple(xs)), PROV)
-    weights = [(i * 7919) % 101 - 50 for i in range(n)]
-    p.maximize(g.LinearSum(tuple((w, g.Product(x, xs[(i + 1) % n]))
-                                 for i, (w, x) in enumerate(zip(weights, xs)))), PROV)
-    return p
-
-
 def test_time_limit_on_a_hard_instance() -> None:
-    p = _quadratic_assignment(30)
+    p = quadratic_assignment(30)
     result = solve(p, time_limit=0.2, workers=1)
     assert result.status in (Status.FEASIBLE, Status.UNKNOWN)
     if result.status == Status.FEASIBLE:
@@ -342,7 +180,7 @@ def test_time_limit_on_a_hard_instance() -> None:
 
 
 def test_time_limit_keeps_the_incumbent() -> None:
-    p = _quadratic_assignment(30)
+    p = quadratic_assignment(30)
     p.hints.update({i: i for i in range(30)})  # a complete solution: an incumbent at once
     result = solve(p, time_limit=1.0, workers=1)
     assert result.status == Status.FEASIBLE

@@ -15,6 +15,14 @@ import random
 from pathlib import Path
 
 import pytest
+from brute import (
+    PROV,
+    assert_matches_brute_force,
+    brute_force,
+    domain,
+    node_cases,
+    solutions,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,32 +37,7 @@ from csql.ir.ground_eval import evaluate, objective_value, violations
 from csql.ir.span import Span
 from csql.rewrites.linearize import LINEARIZE, Limits, is_linear_row, linear_terms, linearize
 
-PROV = g.Provenance("test", "check")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-def domain(var: g.Var) -> list[int]:
-    return list(var.values) if var.values is not None else list(range(var.lb, var.ub + 1))
-
-
-def brute_force(problem: g.Problem) -> tuple[list[dict[int, int]], int | None]:
-    """Every solution of the problem, and the best objective (None without solutions)."""
-    solutions = []
-    values: list[int | None] = []
-    for point in itertools.product(*(domain(v) for v in problem.variables)):
-        assignment = dict(enumerate(point))
-        try:
-            # an Element index outside its array (in a constraint or in the objective) makes
-            # the assignment infeasible: the ground IR constrains every index to its array
-            ok = not violations(problem, assignment)
-            value = objective_value(problem, assignment) if ok else None
-        except IndexError:
-            ok = False
-        if ok:
-            solutions.append(assignment)
-            values.append(value)
-    best = max(values, default=None)
-    return solutions, best
 
 
 def fixed(problem: g.Problem, assignment: dict[int, int]) -> g.Problem:
@@ -68,8 +51,8 @@ def fixed(problem: g.Problem, assignment: dict[int, int]) -> g.Problem:
 def assert_same_projection(original: g.Problem, lowered: g.Problem) -> None:
     """Each assignment of the original variables extends to a solution of `lowered` exactly
     when it is a solution of `original` (checked assignment by assignment with CP-SAT)."""
-    solutions, _ = brute_force(original)
-    wanted = {tuple(s[i] for i in range(len(original.variables))) for s in solutions}
+    wanted = {tuple(s[i] for i in range(len(original.variables)))
+              for s in solutions(original)}
     for values in itertools.product(*(domain(v) for v in original.variables)):
         result = CpSatBackend().solve(fixed(lowered, dict(enumerate(values))))
         assert result.status.has_solution == (values in wanted), (values, result.status)
@@ -80,15 +63,7 @@ def ilp(problem: g.Problem, sub: str | None = None, **options: object):
 
 
 def check_against_brute_force(problem: g.Problem, sub: str | None = None) -> None:
-    solutions, best = brute_force(problem)
-    result = ilp(problem, sub)
-    if not solutions:
-        assert result.status is Status.INFEASIBLE
-        return
-    assert result.status is Status.OPTIMAL
-    assert violations(problem, result.assignment) == []
-    if problem.objective:
-        assert result.objective == best == objective_value(problem, result.assignment)
+    assert_matches_brute_force(problem, ilp(problem, sub))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,6 +139,14 @@ def test_each_pass_prefix_keeps_the_solutions(name: str, steps: int) -> None:
     _, best = brute_force(original)
     result = CpSatBackend().solve(lowered)
     assert result.objective == best
+
+
+SHARED_CASES = node_cases()
+
+
+@pytest.mark.parametrize("name", list(SHARED_CASES))
+def test_shared_node_case_matches_brute_force(name: str) -> None:
+    check_against_brute_force(SHARED_CASES[name])
 
 
 @pytest.mark.parametrize("name", sorted(PROBLEMS))

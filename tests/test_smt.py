@@ -12,6 +12,15 @@ import itertools
 import time
 
 import pytest
+from brute import (
+    PROV,
+    Cases,
+    assert_matches_brute_force,
+    brute_force,
+    infeasible_with_a_core,
+    node_cases,
+    quadratic_assignment,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,74 +28,25 @@ from csql.backends.base import SolveOptions, Status, get_backend
 from csql.backends.smt import Z3Backend
 from csql.ir import ground as g
 from csql.ir.errors import SolverError
-from csql.ir.ground_eval import children, evaluate, objective_value, violations
-
-PROV = g.Provenance("test", "check")
+from csql.ir.ground_eval import objective_value, violations
 
 
 def solve(problem: g.Problem, **options: object):  # noqa: ANN201 - a BackendResult
     return Z3Backend().solve(problem, SolveOptions(**options))  # type: ignore[arg-type]
 
 
-def domain(var: g.Var) -> list[int]:
-    return list(var.values) if var.values is not None else list(range(var.lb, var.ub + 1))
-
-
-def _elements(problem: g.Problem) -> list[g.Element]:
-    stack: list[g.Expr] = [c.expr for c in problem.constraints]
-    stack += [t.expr for t in problem.objective]
-    seen: dict[int, g.Expr] = {}
-    while stack:
-        e = stack.pop()
-        if id(e) not in seen:
-            seen[id(e)] = e
-            stack.extend(children(e))
-    return [e for e in seen.values() if isinstance(e, g.Element)]
-
-
-def brute_force(problem: g.Problem, subset: list[int] | None = None) -> tuple[bool, int | None]:
-    """(feasible, best objective) over every assignment; an element index outside its array
-    rules an assignment out wherever the element occurs (the ground IR's rule)."""
-    chosen = problem.constraints if subset is None else [problem.constraints[i] for i in subset]
-    elements = _elements(problem)
-    feasible, best = False, None
-    for values in itertools.product(*(domain(v) for v in problem.variables)):
-        assignment = dict(enumerate(values))
-        if any(not 0 <= evaluate(e.index, assignment) < len(e.values) for e in elements):
-            continue
-        if all(evaluate(c.expr, assignment) for c in chosen):
-            feasible = True
-            value = objective_value(problem, assignment)
-            best = value if best is None else max(best, value)
-    return feasible, best
-
-
 def check_against_brute_force(problem: g.Problem) -> None:
-    result = solve(problem)
-    feasible, best = brute_force(problem)
-    if not feasible:
-        assert result.status == Status.INFEASIBLE
-        return
-    assert result.status == Status.OPTIMAL
-    assert violations(problem, result.assignment) == []
-    if problem.objective:
-        assert result.objective == best == objective_value(problem, result.assignment)
-    else:
-        assert result.objective is None
+    assert_matches_brute_force(problem, solve(problem))
 
 
 # ---- one problem per node type ----------------------------------------------------------------
 
 
-def _node_cases() -> dict[str, g.Problem]:
-    cases: dict[str, g.Problem] = {}
-
-    def new(name: str) -> tuple[g.Problem, g.Var, g.Var, g.Var]:
-        p = g.Problem()
-        cases[name] = p
-        return (p, p.new_var("x", lb=-4, ub=4), p.new_var("y", values=(-3, 0, 2, 5)),
-                p.new_var("b", is_bool=True))
-
+def _node_cases() -> Cases:
+    """Other constants and shapes than the shared `node_cases`, which CP-SAT and MiniZinc
+    run: Z3 takes every node as a term, so a second set of problems costs little."""
+    cases = Cases()
+    new = cases.new
     p, x, y, b = new("LinearSum")
     p.add(g.Compare("<=", g.LinearSum(((3, x), (-2, y)), 2), g.Const(4)), PROV)
     p.maximize(g.LinearSum(((1, x), (1, y))), PROV)
@@ -173,6 +133,14 @@ def test_node_type_matches_brute_force(name: str) -> None:
     check_against_brute_force(NODE_CASES[name])
 
 
+SHARED_CASES = node_cases()
+
+
+@pytest.mark.parametrize("name", list(SHARED_CASES))
+def test_shared_node_case_matches_brute_force(name: str) -> None:
+    check_against_brute_force(SHARED_CASES[name])
+
+
 def test_division_and_modulo_truncate_like_sql_on_every_sign() -> None:
     for numerator, divisor in itertools.product((-7, -6, -1, 0, 1, 6, 7), (-3, -2, 2, 3)):
         p = g.Problem()
@@ -207,14 +175,7 @@ def test_integers_beyond_int64_are_exact() -> None:
 
 
 def test_core_is_an_infeasible_subset_of_the_constraints() -> None:
-    p = g.Problem()
-    x, y = p.new_var("x", lb=0, ub=9), p.new_var("y", lb=0, ub=9)
-    p.add(g.Compare(">=", x, g.Const(2)), PROV)  # 0
-    p.add(g.Compare("<=", y, g.Const(8)), PROV)  # 1
-    p.add(g.Compare(">", g.LinearSum(((1, x), (1, y))), g.Const(12)), PROV)  # 2
-    p.add(g.Compare("<", x, g.Const(3)), PROV)  # 3
-    p.add(g.AllDifferent((x, y)), PROV)  # 4
-    p.maximize(x, PROV)
+    p = infeasible_with_a_core()
     result = solve(p, want_core=True)
     assert result.status == Status.INFEASIBLE
     assert result.core and set(result.core) <= set(range(5))
@@ -231,20 +192,8 @@ def test_want_core_on_a_feasible_problem_still_optimises() -> None:
     assert result.objective == brute_force(p)[1]
 
 
-def _quadratic_assignment(n: int) -> g.Problem:
-    """A permutation maximising weighted products of neighbours: beyond Z3's reach to prove
-    optimal in the time these tests allow, so the limit decides the answer."""
-    p = g.Problem()
-    xs = [p.new_var(f"x{i}", lb=0, ub=n - 1) for i in range(n)]
-    p.add(g.AllDifferent(tuple(xs)), PROV)
-    weights = [(i * 7919) % 101 - 50 for i in range(n)]
-    p.maximize(g.LinearSum(tuple((w, g.Product(x, xs[(i + 1) % n]))
-                                 for i, (w, x) in enumerate(zip(weights, xs)))), PROV)
-    return p
-
-
 def test_time_limit_is_end_to_end_and_keeps_a_checked_incumbent() -> None:
-    p = _quadratic_assignment(9)
+    p = quadratic_assignment(9)
     started = time.perf_counter()
     result = solve(p, time_limit=0.5)
     assert time.perf_counter() - started < 2.0
