@@ -411,6 +411,9 @@ def ground(program: L.Program, db: Database, options: GroundingOptions | None = 
     gr.snapshot()
     gr.create_variables()
     gr.ground_statements()
+    narrowed = 0
+    if not gr.options.relax_domains:  # explanations need every restriction as a constraint
+        narrowed = _narrow_domains(gr)
     total = time.perf_counter() - started
     kinds = {rel.name: {c.name: c.type for c in rel.variable_columns}
              for rel in gr.program.variable_relations()}
@@ -421,11 +424,35 @@ def ground(program: L.Program, db: Database, options: GroundingOptions | None = 
         "variables": len(gr.problem.variables),
         "constraints": len(gr.problem.constraints),
         "objective_terms": len(gr.problem.objective),
+        "narrowed_variables": narrowed,
     }
     result = Grounding(gr.problem, gr.relations, stats)
     result._kinds = kinds
     result.narrowed_domains = gr.narrowed_domains
     return result
+
+
+def _narrow_domains(gr: Grounder) -> int:
+    """Fold unary constraints into domains (`csql.rewrites.narrow_domains`), point the
+    relations' cells at the new variables and list the narrowed columns, so that an
+    explanation re-grounds with relaxed domains. Returns how many variables changed."""
+    from csql.rewrites.narrow_domains import narrow_domains
+
+    narrowing = narrow_domains(gr.problem)
+    if narrowing.problem is gr.problem:
+        return 0
+    gr.problem = narrowing.problem
+    changed = narrowing.narrowed + narrowing.emptied
+    for var in changed:
+        column = f"{var.origin[0]}.{var.origin[2]}" if var.origin[0] else var.name
+        if column not in gr.narrowed_domains:
+            gr.narrowed_domains.append(column)
+    replaced = {var.index: var for var in narrowing.narrowed}
+    for rc in gr.relations.values():
+        for column, cells in rc.cells.items():
+            if any(var.index in replaced for var in cells):
+                rc.cells[column] = [replaced.get(var.index, var) for var in cells]
+    return len(changed)
 
 
 __all__ = ["Grounding", "GroundingOptions", "RelationCells", "ground"]
