@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
+from hypothesis import strategies as st
+
 from csql.backends.base import Status
 from csql.ir import ground as g
 from csql.ir.ground_eval import children, evaluate, objective_value, violations
@@ -236,3 +238,23 @@ def infeasible_with_a_core() -> g.Problem:
     p.add(g.AllDifferent((x, y)), PROV)  # 4
     p.maximize(g.LinearSum(((1, x),)), PROV)
     return p
+
+
+def draw_variables(draw: st.DrawFn, problem: g.Problem, *, most: int = 4, kinds: int = 3,
+                   values: tuple[int, int] = (-4, 6), lowest: tuple[int, int] = (-3, 3)
+                   ) -> tuple[list[g.Var], list[g.Var]]:
+    """The variables of a random problem, two to `most`: booleans, sparse sets drawn from
+    `values` and ranges of up to five values starting in `lowest` (`kinds=4` draws ranges
+    twice as often). Returns (booleans, integers)."""
+    for i in range(draw(st.integers(2, most))):
+        kind = draw(st.integers(0, kinds - 1))
+        if kind == 0:
+            problem.new_var(f"b{i}", is_bool=True)
+        elif kind == 1:
+            sparse = draw(st.lists(st.integers(*values), min_size=1, max_size=4, unique=True))
+            problem.new_var(f"s{i}", values=tuple(sparse))
+        else:
+            lb = draw(st.integers(*lowest))
+            problem.new_var(f"v{i}", lb=lb, ub=lb + draw(st.integers(0, 4)))
+    return ([v for v in problem.variables if v.is_bool],
+            [v for v in problem.variables if not v.is_bool])

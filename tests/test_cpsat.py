@@ -15,6 +15,7 @@ from brute import (
     PROV,
     assert_matches_brute_force,
     brute_force,
+    draw_variables,
     infeasible_with_a_core,
     node_cases,
     quadratic_assignment,
@@ -277,19 +278,7 @@ def test_empty_domain_and_out_of_range_element_are_infeasible() -> None:
 @st.composite
 def random_problems(draw: st.DrawFn) -> g.Problem:
     p = g.Problem()
-    n = draw(st.integers(2, 4))
-    for i in range(n):
-        kind = draw(st.integers(0, 3))
-        if kind == 0:
-            p.new_var(f"b{i}", is_bool=True)
-        elif kind == 1:
-            vals = draw(st.lists(st.integers(-4, 6), min_size=1, max_size=4, unique=True))
-            p.new_var(f"s{i}", values=tuple(vals))
-        else:
-            lb = draw(st.integers(-3, 3))
-            p.new_var(f"v{i}", lb=lb, ub=lb + draw(st.integers(0, 4)))
-    bools = [v for v in p.variables if v.is_bool]
-    ints = [v for v in p.variables if not v.is_bool]
+    bools, ints = draw_variables(draw, p, kinds=4)
     small = st.integers(-3, 3)
 
     def int_expr(depth: int) -> g.Expr:

@@ -16,7 +16,13 @@ import time
 from pathlib import Path
 
 import pytest
-from brute import PROV, assert_matches_brute_force, brute_force, node_cases
+from brute import (
+    PROV,
+    assert_matches_brute_force,
+    brute_force,
+    draw_variables,
+    node_cases,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -356,18 +362,7 @@ def test_placement_program_through_model_solve() -> None:
 @st.composite
 def random_problems(draw: st.DrawFn) -> g.Problem:
     p = g.Problem()
-    for i in range(draw(st.integers(2, 4))):
-        kind = draw(st.integers(0, 2))
-        if kind == 0:
-            p.new_var(f"b{i}", is_bool=True)
-        elif kind == 1:
-            values = draw(st.lists(st.integers(-4, 6), min_size=1, max_size=4, unique=True))
-            p.new_var(f"s{i}", values=tuple(values))
-        else:
-            lb = draw(st.integers(-3, 3))
-            p.new_var(f"v{i}", lb=lb, ub=lb + draw(st.integers(0, 4)))
-    bools = [v for v in p.variables if v.is_bool]
-    ints = [v for v in p.variables if not v.is_bool]
+    bools, ints = draw_variables(draw, p)
     small = st.integers(-3, 3)
 
     def int_expr(depth: int) -> g.Expr:
