@@ -12,7 +12,7 @@ from __future__ import annotations
 import abc
 import difflib
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -111,6 +111,28 @@ class Availability:
     reason: str = ""
 
 
+class CheckSession(abc.ABC):
+    """The hard constraints of one problem encoded once, in groups that each check switches
+    on or off: "are these groups satisfiable together?" without building a model per
+    question. Explanations ask dozens of such questions about one problem; a backend whose
+    solver can re-solve one model under other assumptions offers a session
+    (`Backend.open_session`), the others are asked through `Backend.solve` of sub-problems.
+
+    A check has no objective. Its answer is a `BackendResult`: the status, on a solution the
+    assignment (variable index -> value, for every variable), and on INFEASIBLE, when the
+    session `gives_cores`, `core` as positions of groups that are infeasible already."""
+
+    gives_cores: bool = False
+
+    @abc.abstractmethod
+    def check(self, enabled: Sequence[int], time_limit: float | None) -> BackendResult:
+        """Solve with exactly the groups at these positions in force."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the solver's memory early (a session is also freed with its object)."""
+
+
 class Backend(abc.ABC):
     """Base class. Subclasses set `name`, `capabilities`, and implement `available` and
     `_solve`; `solve` adds timing and checks common preconditions."""
@@ -144,6 +166,22 @@ class Backend(abc.ABC):
     def _solve(self, problem: g.Problem, options: SolveOptions) -> BackendResult:
         """Encode, run the solver, and map its answer to a `BackendResult`."""
 
+    def open_session(self, problem: g.Problem, groups: Sequence[Sequence[int]],
+                     options: SolveOptions) -> CheckSession | None:
+        """A `CheckSession` over `groups` (each a list of indices into problem.constraints),
+        or None when this backend re-solves sub-problems instead. A subclass offers one by
+        overriding this; the built-in backends' sessions are looked up in
+        `_BUILTIN_SESSIONS` by their exact class, so a subclass that changes the encoding
+        does not inherit a session built for its parent's."""
+        import importlib
+
+        target = _BUILTIN_SESSIONS.get(f"{type(self).__module__}:{type(self).__qualname__}")
+        if target is None:
+            return None
+        module_name, _, function = target.partition(":")
+        opener = getattr(importlib.import_module(module_name), function)
+        return opener(problem, groups, options)
+
     def export(self, problem: g.Problem) -> tuple[str, str]:
         """The backend's encoding as text and the file suffix it is usually saved with."""
         raise SolverError(f"backend '{self.name}' cannot export its encoding")
@@ -162,6 +200,12 @@ class Backend(abc.ABC):
             span, backend=self.name, construct=node_type.__name__,
             hint="choose a backend that declares it (`csql backends` lists them)")
 
+
+# exact backend class -> "module:function(problem, groups, options) -> CheckSession | None"
+_BUILTIN_SESSIONS = {
+    "csql.backends.cpsat:CpSatBackend": "csql.backends.cpsat_session:open_session",
+    "csql.backends.smt:Z3Backend": "csql.backends.smt_session:open_session",
+}
 
 ENTRY_POINT_GROUP = "csql.backends"
 

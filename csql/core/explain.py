@@ -25,11 +25,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from csql.backends.base import Backend, SolveOptions, Status
+from csql.backends.base import Backend, CheckSession, SolveOptions, Status
 from csql.ir import ground as g
 from csql.ir.errors import CsqlError, InternalError
 
 from .explain_shrink import Answer, Shrunk, Verdict, quickxplain, shrink_by_deletion
+from .explain_witness import Witnesses
 
 CONSTRAINTS = "constraints"
 ROWS = "rows"
@@ -80,13 +81,20 @@ class Explanation:
 
 
 class SubproblemCheck:
-    """`check(member ids) -> Verdict` by solving the sub-problem made of those members.
+    """`check(member ids) -> Verdict`: whether those members are satisfiable together.
 
-    Answers are remembered by member set, so the shrinkers never pay twice for one question
-    and the final verification is free when the answer was checked on the way."""
+    Answered, cheapest first, from: answers already known (by member set, and by
+    monotonicity: a subset of a feasible set is feasible, a superset of an infeasible one
+    infeasible); an assignment already known or built greedily that satisfies every asked
+    member (`explain_witness`); and only then the solver, through the backend's session
+    (one model, members switched on and off) when it offers one, else a re-solve of the
+    sub-problem made of those members. Every solution the solver finds is kept as a witness
+    for later questions."""
 
     def __init__(self, problem: g.Problem, members: Sequence[Member], backend: Backend, *,
-                 deadline: float | None, use_cores: bool, extra: dict[str, object]) -> None:
+                 deadline: float | None, use_cores: bool, extra: dict[str, object],
+                 incremental: bool = True,
+                 witnesses: Sequence[dict[int, int]] = ()) -> None:
         self.problem = problem
         self.members = members
         self.backend = backend
@@ -95,30 +103,72 @@ class SubproblemCheck:
         self.extra = extra
         self.owner = {i: m for m, member in enumerate(members) for i in member.indices}
         self.answers: dict[frozenset[int], Verdict] = {}
+        self.feasible: list[frozenset[int]] = []
+        self.infeasible: list[frozenset[int]] = []
+        self.witnesses = Witnesses(problem, self.owner)
+        for assignment in witnesses:
+            self.witnesses.add(assignment)
         self.solves = 0
         self.solver_seconds = 0.0
+        self.free = 0  # questions answered without the solver
         # seconds the next solve that tracks constraints may take before cores are given up
         self.core_budget: float | None = None
         self.core_timed_out = False
+        self.incremental = incremental
+        self.session: CheckSession | None = None
+        self.session_seconds = 0.0
+        self._session_tried = False
 
     def __call__(self, member_ids: Sequence[int]) -> Verdict:
         wanted = frozenset(member_ids)
-        known = self.answers.get(wanted)
+        known = self._known(wanted)
         if known is not None:
             return known
         verdict = self._solve(wanted)
         self.answers[wanted] = verdict
+        if verdict.answer is Answer.FEASIBLE:
+            self.feasible.append(wanted)
+        elif verdict.answer is Answer.INFEASIBLE:
+            self.infeasible.append(wanted)  # a solver's core is not taken as proven
         return verdict
+
+    def know_infeasible(self, members: Sequence[int]) -> None:
+        """The caller has proven these members infeasible together."""
+        wanted = frozenset(members)
+        self.answers[wanted] = Verdict(Answer.INFEASIBLE)
+        self.infeasible.append(wanted)
+
+    def forget(self, members: Sequence[int]) -> None:
+        """Ask the solver about this set again (for its core)."""
+        wanted = frozenset(members)
+        self.answers.pop(wanted, None)
+        self.infeasible = [s for s in self.infeasible if s != wanted]
+
+    def _known(self, wanted: frozenset[int]) -> Verdict | None:
+        known = self.answers.get(wanted)
+        if known is not None:
+            return known
+        if not wanted or any(wanted <= f for f in self.feasible):
+            return Verdict(Answer.FEASIBLE)
+        for infeasible in self.infeasible:
+            if infeasible <= wanted:  # a proven infeasible subset is a core
+                return Verdict(Answer.INFEASIBLE, infeasible if infeasible != wanted else None)
+        return None
 
     def remaining(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.perf_counter()
 
     def _solve(self, wanted: frozenset[int]) -> Verdict:
-        if not wanted:
+        if self.witnesses.satisfies(wanted) or self.witnesses.try_greedy(
+                wanted, self._indices(wanted)):
+            self.free += 1
             return Verdict(Answer.FEASIBLE)
         remaining = self.remaining()
         if remaining is not None and remaining <= 0:
             return Verdict(Answer.UNKNOWN)
+        session = self._session()
+        if session is not None:
+            return self._ask_session(session, wanted, remaining)
         if self.use_cores and self.core_budget is not None:
             budget, self.core_budget = self.core_budget, None
             limit = budget if remaining is None else min(budget, remaining)
@@ -131,26 +181,78 @@ class SubproblemCheck:
             remaining = self.remaining()
         return self._run(wanted, remaining)
 
+    def _indices(self, wanted: frozenset[int]) -> list[int]:
+        return sorted(i for m in wanted for i in self.members[m].indices)
+
+    def start(self) -> None:
+        """Open the backend's session now, so that whether its answers carry cores is known
+        before the shrinking chooses how to start."""
+        self._session()
+
+    def _session(self) -> CheckSession | None:
+        """The backend's session over these members, opened on first need (None: the
+        backend has none, or it could not encode the problem, and re-solves answer)."""
+        if not self._session_tried and self.incremental:
+            self._session_tried = True
+            started = time.perf_counter()
+            try:
+                self.session = self.backend.open_session(
+                    self.problem, [m.indices for m in self.members],
+                    SolveOptions(workers=1, extra=dict(self.extra)))
+            except CsqlError:
+                self.session = None  # a re-solve reports the same problem in its own words
+            self.session_seconds += time.perf_counter() - started
+            if self.session is not None:
+                self.use_cores = self.session.gives_cores
+        return self.session
+
+    def _ask_session(self, session: CheckSession, wanted: frozenset[int],
+                     remaining: float | None) -> Verdict:
+        started = time.perf_counter()
+        result = session.check(sorted(wanted), remaining)
+        self.solver_seconds += time.perf_counter() - started
+        self.solves += 1
+        if result.status.has_solution and result.assignment is not None:
+            violated = self.witnesses.add(result.assignment)
+            if violated is not None and violated.isdisjoint(wanted):
+                return Verdict(Answer.FEASIBLE)
+            # the evaluator disagrees with the session: ask the plain way instead
+            return self._run(wanted, self.remaining())
+        if result.status is not Status.INFEASIBLE:
+            return Verdict(Answer.UNKNOWN)
+        core = None
+        if session.gives_cores and result.core:
+            core = frozenset(m for m in result.core if m in wanted) or None
+        return Verdict(Answer.INFEASIBLE, core)
+
     def _run(self, wanted: frozenset[int], remaining: float | None) -> Verdict:
-        indices = sorted(i for m in wanted for i in self.members[m].indices)
+        indices = self._indices(wanted)
         sub = g.Problem(variables=self.problem.variables,
                         constraints=[self.problem.constraints[i] for i in indices],
                         objective=[], strings=self.problem.strings, hints=self.problem.hints)
-        options = SolveOptions(time_limit=remaining, workers=1, want_core=self.use_cores,
+        core_mode = self.use_cores and self.session is None
+        options = SolveOptions(time_limit=remaining, workers=1, want_core=core_mode,
                                extra=dict(self.extra))
         started = time.perf_counter()
         result = self.backend.solve(sub, options)
         self.solver_seconds += time.perf_counter() - started
         self.solves += 1
         if result.status.has_solution:
+            if result.assignment is not None:
+                self.witnesses.add(result.assignment)
             return Verdict(Answer.FEASIBLE)
         if result.status is not Status.INFEASIBLE:
             return Verdict(Answer.UNKNOWN)
         core = None
-        if self.use_cores and result.core:
+        if core_mode and result.core:
             core = frozenset(self.owner[indices[i]] for i in result.core
                              if 0 <= i < len(indices))
         return Verdict(Answer.INFEASIBLE, core or None)
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
 
 
 def group_members(problem: g.Problem, level: str,
@@ -178,16 +280,19 @@ def explain_infeasible(problem: g.Problem, backend: Backend, *, level: str = CON
                        time_limit: float | None = None,
                        extra: dict[str, object] | None = None,
                        reference_seconds: float | None = None,
-                       known_infeasible: bool = False) -> Explanation:
+                       known_infeasible: bool = False,
+                       incremental: bool = True) -> Explanation:
     """A minimal set of members (of `level`) that cannot hold together, for an infeasible
     `problem` (its objective is ignored). Raises `InternalError` when the problem turns out
     feasible: the caller had it solved as infeasible, so that is a bug.
 
-    `reference_seconds` is how long the plain solve took: the first solve that tracks every
-    constraint for a core gets a few times that, and when it runs out the shrinking goes on
-    without cores (tracking can make a backend far slower than the plain solve).
-    `known_infeasible` says the caller has just solved these hard constraints (or an
-    equivalent grounding of them) as INFEASIBLE, which saves re-proving it."""
+    `reference_seconds` is how long the plain solve took: on the re-solve path the first
+    solve that tracks every constraint for a core gets a few times that, and when it runs
+    out the shrinking goes on without cores (tracking can make a backend far slower than
+    the plain solve). `known_infeasible` says the caller has just solved these hard
+    constraints (or an equivalent grounding of them) as INFEASIBLE, which saves re-proving
+    it. `incremental=False` re-solves sub-problems even where the backend offers a session
+    (to compare the two)."""
     if level not in LEVELS:
         raise CsqlError(f"unknown explanation level {level!r}", hint=f"use one of {LEVELS}")
     started = time.perf_counter()
@@ -197,35 +302,47 @@ def explain_infeasible(problem: g.Problem, backend: Backend, *, level: str = CON
 
     members = group_members(problem, CONSTRAINTS)
     check = SubproblemCheck(problem, members, backend, deadline=deadline, use_cores=use_cores,
-                            extra=extra or {})
-    if use_cores and reference_seconds is not None:
-        check.core_budget = max(1.0, 4 * reference_seconds)
-    shrunk = _shrink(members, check, known_infeasible)
-    minimal = shrunk.minimal
+                            extra=extra or {}, incremental=incremental)
+    shrunk = _run_level(check, reference_seconds, known_infeasible, stats, "constraint_level")
     stats["cores_timed_out"] = check.core_timed_out
-    stats["constraint_level"] = {"candidates": len(members), "solves": check.solves,
-                                 "seconds": time.perf_counter() - started}
+    minimal = shrunk.minimal
     chosen = [members[m] for m in shrunk.members]
-    solves, solver_seconds = check.solves, check.solver_seconds
+    totals = [check]
     if level == ROWS:
-        row_started = time.perf_counter()
         statements = {m.statement for m in chosen}
         instances = group_members(problem, ROWS, statements)
         check = SubproblemCheck(problem, instances, backend, deadline=deadline,
-                                use_cores=use_cores and not stats.get("cores_timed_out"),
-                                extra=extra or {})
-        if check.use_cores and reference_seconds is not None:
-            check.core_budget = max(1.0, 4 * reference_seconds)
-        shrunk = _shrink(instances, check, True)  # exactly the constraints just shown infeasible
+                                use_cores=use_cores and not check.core_timed_out,
+                                extra=extra or {}, incremental=incremental,
+                                witnesses=check.witnesses.assignments())
+        # exactly the constraints just shown infeasible
+        shrunk = _run_level(check, reference_seconds, True, stats, "row_level")
         minimal = minimal and shrunk.minimal
         chosen = [instances[m] for m in shrunk.members]
-        stats["row_level"] = {"candidates": len(instances), "solves": check.solves,
-                              "seconds": time.perf_counter() - row_started}
-        solves += check.solves
-        solver_seconds += check.solver_seconds
-    stats.update(solves=solves, solver_seconds=solver_seconds,
+        totals.append(check)
+    stats.update(solves=sum(c.solves for c in totals),
+                 solver_seconds=sum(c.solver_seconds for c in totals),
+                 answered_without_solver=sum(c.free for c in totals),
                  seconds=time.perf_counter() - started, minimal=minimal)
     return Explanation(level, chosen, minimal, stats)
+
+
+def _run_level(check: SubproblemCheck, reference_seconds: float | None,
+               known_infeasible: bool, stats: dict[str, object], key: str) -> Shrunk:
+    started = time.perf_counter()
+    try:
+        check.start()
+        if check.session is None and check.use_cores and reference_seconds is not None:
+            check.core_budget = max(1.0, 4 * reference_seconds)
+        shrunk = _shrink(list(range(len(check.members))), check, known_infeasible)
+    finally:
+        check.close()
+    stats[key] = {"candidates": len(check.members), "solves": check.solves,
+                  "answered_without_solver": check.free,
+                  "session": type(check.session).__name__ if check.session else None,
+                  "session_seconds": check.session_seconds,
+                  "seconds": time.perf_counter() - started}
+    return shrunk
 
 
 # A global the backend cannot take under reification is decomposed when an assumption
@@ -247,24 +364,27 @@ def _cores_are_cheap(problem: g.Problem, backend: Backend) -> bool:
     return True
 
 
-def _shrink(members: list[Member], check: SubproblemCheck, known_infeasible: bool) -> Shrunk:
-    """A minimal infeasible subset of `members`. Cores only narrow a large start: each
-    solve that tracks every constraint costs more than a plain one, and with a handful of
-    members plain deletion needs no more solves than the core would save."""
+def _shrink(members: Sequence[object], check: SubproblemCheck,
+            known_infeasible: bool) -> Shrunk:
+    """A minimal infeasible subset of `members`. On the re-solve path cores only narrow a
+    large start: each solve that tracks every constraint costs more than a plain one, and
+    with a handful of members plain deletion needs no more solves than the core would save.
+    A session that names cores with every answer (Z3's) keeps them for the deletion."""
     everything = list(range(len(members)))
     if known_infeasible:
-        check.answers[frozenset(everything)] = Verdict(Answer.INFEASIBLE)
+        check.know_infeasible(everything)
     start = everything
     claimed = False
     if check.use_cores and len(everything) > _DELETION_UP_TO:
-        check.answers.pop(frozenset(everything), None)  # this solve is for its core
+        check.forget(everything)  # this solve is for its core
         first = check(everything)
         if first.answer is Answer.INFEASIBLE and first.core:
             start = [m for m in everything if m in first.core]
             claimed = True
         elif first.answer is Answer.FEASIBLE:
             _satisfiable()
-    check.use_cores = False
+    if check.session is None or not check.session.gives_cores:
+        check.use_cores = False
     if not known_infeasible and not claimed:
         first = check(everything)
         if first.answer is Answer.FEASIBLE:
