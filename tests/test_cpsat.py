@@ -11,6 +11,9 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from brute import (
     PROV,
     assert_matches_brute_force,
@@ -20,9 +23,6 @@ from brute import (
     node_cases,
     quadratic_assignment,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from csql.backends.base import SolveOptions, Status, get_backend
 from csql.backends.cpsat import CpSatBackend
 from csql.ir import ground as g

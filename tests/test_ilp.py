@@ -15,6 +15,10 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import csql
 from brute import (
     PROV,
     assert_matches_brute_force,
@@ -23,10 +27,6 @@ from brute import (
     node_cases,
     solutions,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-import csql
 from csql.backends import ilp_emit
 from csql.backends.base import SolveOptions, Status, get_backend
 from csql.backends.cpsat import CpSatBackend

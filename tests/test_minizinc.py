@@ -16,6 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import csql
 from brute import (
     PROV,
     assert_matches_brute_force,
@@ -23,10 +27,6 @@ from brute import (
     draw_variables,
     node_cases,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-import csql
 from csql import Status
 from csql.backends.base import SolveOptions, get_backend
 from csql.backends.cpsat import CpSatBackend

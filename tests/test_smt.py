@@ -12,6 +12,9 @@ import itertools
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from brute import (
     PROV,
     Cases,
@@ -22,9 +25,6 @@ from brute import (
     node_cases,
     quadratic_assignment,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from csql.backends.base import SolveOptions, Status, get_backend
 from csql.backends.smt import Z3Backend
 from csql.ir import ground as g
