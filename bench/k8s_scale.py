@@ -1,7 +1,8 @@
 """Scheduler scale benchmark: csql vs the filter-score baseline on the same synthetic trace.
 
     .venv/bin/python bench/k8s_scale.py --nodes 500 5000 --affinity 0 50 100 \
-        --deployments 40 --out k8s_scale.json --plot k8s_scale.png
+        --deployments 20 --max-replicas 10 --out bench/out/k8s_scale.json \
+        --plot bench/out/k8s_scale.png
 
 Prints one JSON object (summary per run) and optionally draws the latency CDFs, the csql
 latency breakdown and the placed pods per run.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from csql.k8s.baseline import BaselineScheduler
@@ -22,7 +24,8 @@ from csql.k8s.traces import emulated_nodes, synthetic
 def run_one(scheduler: str, nodes: int, affinity: int, args) -> dict:
     if scheduler == "csql":
         s = CsqlScheduler(backend=args.backend, time_limit=args.time_limit,
-                          candidate_limit=args.candidates, batch_size=args.batch_size)
+                          candidate_limit=args.candidates, batch_size=args.batch_size,
+                          workers=args.workers)
     else:
         s = BaselineScheduler(seed=args.seed)
     trace = synthetic(nodes=nodes, deployments=args.deployments, affinity=affinity,
@@ -42,12 +45,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-replicas", type=int, default=20)
     p.add_argument("--backend", default="cpsat")
     p.add_argument("--time-limit", type=float, default=5.0)
+    p.add_argument("--workers", type=int, default=1)
     p.add_argument("--candidates", type=int, default=16)
     p.add_argument("--batch-size", type=int, default=50)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out")
     p.add_argument("--plot")
     args = p.parse_args(argv)
+    for path in (args.out, args.plot):
+        if path:
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     runs = {}
     for n in args.nodes:
         for f in args.affinity:

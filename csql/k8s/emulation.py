@@ -43,6 +43,7 @@ class Replay:
             "summary": self.summary(),
             "batches": [{"pods": b.pods, "placed": len(b.placed), "unplaced": len(b.unplaced),
                          "evicted": len(b.evicted), "status": b.status,
+                         "statuses": b.statuses, "splits": b.splits,
                          "preemption": b.preemption, "seconds": b.seconds}
                         for b in self.batches],
         }

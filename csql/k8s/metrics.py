@@ -39,6 +39,8 @@ def summarise(batches: list, arrived: int, never_placed: int, wall: float) -> di
         "pods_per_second": placed / busy if busy > 0 else 0.0,
         "wall_seconds": wall,
         "statuses": _count(b.status for b in batches),
+        "solve_statuses": _count(s for b in batches for s in getattr(b, "statuses", ())),
+        "splits": sum(getattr(b, "splits", 0) for b in batches),
     }
 
 

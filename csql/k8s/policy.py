@@ -17,6 +17,7 @@ POLICY_FILES = ("schema.sql", "batch_views.sql", "placement.sql")
 # Plain SQL (not C-SQL): views created once per connection, materialised per batch.
 SUPPORT_FILES = ("filters.sql", "scores.sql")
 REFRESH_FILE = "refresh.sql"
+REASONS_FILE = "reasons.sql"
 STANDARD_RESOURCES = ("cpu", "memory", "pods", "ephemeral-storage")
 NULL_NODE = "NULL_NODE"
 
@@ -61,3 +62,8 @@ def install_support_views(db) -> None:
 def refresh(db) -> None:
     """Materialise the filters, matches and candidates of the batch now in `batch`."""
     db.script(policy_text(REFRESH_FILE))
+
+
+def refresh_reasons(db) -> None:
+    """Evaluate every filter for the classes of the (unplaced) pods now in `batch`."""
+    db.script(policy_text(REASONS_FILE))

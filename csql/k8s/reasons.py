@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# (column of pod_node_filter, kube-scheduler's wording), in the order the plugins run.
+# (column of class_node_filter, kube-scheduler's wording), in the order the plugins run.
 FILTERS = (
     ("ok_condition", "node(s) had untolerated taint {node.kubernetes.io/not-ready: }"),
     ("ok_unschedulable", "node(s) were unschedulable"),
@@ -25,22 +25,25 @@ JOINT = "node(s) were taken by the batch's joint constraints"
 
 
 def unplaced_reasons(db: Any, keys: list[str], node_count: int) -> dict[str, str]:
-    """pod -> "0/N nodes are available: ..." for pods whose batch is in `pod_node_filter`."""
+    """pod -> "0/N nodes are available: ..." for the pods now in `batch` (reasons.sql run).
+    Pods of one equivalence class share every verdict, so each class is counted once."""
     marks = ", ".join("?" * len(keys))
+    classes = dict(db.query(f"SELECT uid, equivalence_class FROM pod WHERE uid IN ({marks})",
+                            keys))
     columns = ", ".join(c for c, _ in FILTERS)
-    rows = db.query(f"SELECT pod, node, {columns} FROM pod_node_filter "
-                    f"WHERE pod IN ({marks})", keys)
-    fit = db.query(f"SELECT pod, node, resource FROM fit_blocked WHERE pod IN ({marks})", keys)
-    short: dict[tuple[str, str], list[str]] = {}
-    for pod, node, resource in fit:
-        short.setdefault((pod, node), []).append(resource)
-    counts: dict[str, dict[str, int]] = {k: {} for k in keys}
+    rows = db.query(f"SELECT class, node, {columns} FROM class_node_filter")
+    fit = db.query("SELECT class, node, resource FROM fit_blocked")
+    short: dict[tuple[int, str], list[str]] = {}
+    for cls, node, resource in fit:
+        short.setdefault((cls, node), []).append(resource)
+    counts: dict[int, dict[str, int]] = {c: {} for c in classes.values()}
     for row in rows:
-        pod, node, verdicts = row[0], row[1], row[2:]
-        reasons = _node_reasons(verdicts, short.get((pod, node), []))
-        for r in reasons:
-            counts[pod][r] = counts[pod].get(r, 0) + 1
-    return {k: _message(counts[k], node_count) for k in keys}
+        cls, node, verdicts = row[0], row[1], row[2:]
+        if cls not in counts:
+            continue
+        for r in _node_reasons(verdicts, short.get((cls, node), [])):
+            counts[cls][r] = counts[cls].get(r, 0) + 1
+    return {k: _message(counts[classes[k]], node_count) for k in keys}
 
 
 def _node_reasons(verdicts: tuple, short: list[str]) -> list[str]:

@@ -14,10 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .objects import Pod
-from .policy import NULL_NODE, install_support_views, placement_model, refresh
+from .policy import (
+    NULL_NODE,
+    install_support_views,
+    placement_model,
+    refresh,
+    refresh_reasons,
+)
 from .reasons import unplaced_reasons
 from .state import ClusterState
 
+ANSWERED = ("OPTIMAL", "FEASIBLE")  # statuses that carry a placement
 MAX_SCORE = 1100  # the weighted Score plugins' maximum per pod (weights 3+2+1+1+2+2, x100)
 
 
@@ -29,7 +36,9 @@ class BatchResult:
     placed: dict[str, str] = field(default_factory=dict)
     unplaced: dict[str, str] = field(default_factory=dict)  # pod -> reason
     evicted: list[str] = field(default_factory=list)
-    status: str = ""
+    status: str = ""  # the first solve's status (OPTIMAL, FEASIBLE, UNKNOWN, ...)
+    statuses: list[str] = field(default_factory=list)  # every solve, splits included
+    splits: int = 0  # solves that ended without an answer and were split in two
     seconds: dict[str, float] = field(default_factory=dict)
     preemption: bool = False
 
@@ -50,6 +59,11 @@ def priority_weights(priorities: dict[str, int], stay: set[str]) -> dict[str, in
     base = 2 * n + 2
     return {k: unit * base ** rank[p] + (unit if k in stay else 0)
             for k, p in priorities.items()}
+
+
+def _add_seconds(total: dict[str, float], more: dict[str, float]) -> None:
+    for k, v in more.items():
+        total[k] = total.get(k, 0.0) + v
 
 
 class CsqlScheduler:
@@ -109,17 +123,16 @@ class CsqlScheduler:
         started = time.perf_counter()
         self._ensure_resources(keys)
         result = BatchResult(pods=len(keys))
-        placed, status, seconds = self._solve(keys, set())
-        result.status = status
-        result.seconds = seconds
+        placed = self._place(keys, result)
+        result.status = result.statuses[0]
         unplaced = [k for k in keys if k not in placed]
         if unplaced and self.preemption:
             victims = self._victims(unplaced)
             if victims:
                 result.preemption = True
                 more, status2, seconds2 = self._solve(unplaced + victims, set(victims))
-                for k, v in seconds2.items():
-                    result.seconds[k] = result.seconds.get(k, 0.0) + v
+                result.statuses.append(status2)
+                _add_seconds(result.seconds, seconds2)
                 result.evicted = [v for v in victims if v not in more]
                 placed.update({k: n for k, n in more.items() if k not in victims})
                 unplaced = [k for k in keys if k not in placed]
@@ -129,12 +142,43 @@ class CsqlScheduler:
         if unplaced:
             t = time.perf_counter()
             self._fill_batch(unplaced, set())
-            refresh(self.db)
+            refresh_reasons(self.db)
             result.unplaced = unplaced_reasons(self.db, unplaced, len(self.state.nodes))
             result.seconds["reasons"] = time.perf_counter() - t
         self.db.execute("DELETE FROM batch")
         result.seconds["total"] = time.perf_counter() - started
         return result
+
+    def _place(self, keys: list[str], result: BatchResult) -> dict[str, str]:
+        """Solve the batch; when the solve ends without any answer (the time limit hit
+        before a first solution), split it in two and place the halves one after the
+        other, each seeing what the first bound, down to single pods or gangs. A user
+        expects pods to be placed whenever a placement exists: losing a whole batch to a
+        time limit would leave them pending for a whole round."""
+        placed, status, seconds = self._solve(keys, set())
+        result.statuses.append(status)
+        _add_seconds(result.seconds, seconds)
+        if status in ANSWERED:
+            return placed
+        units = self._units(keys)
+        if len(units) < 2:
+            return placed
+        result.splits += 1
+        middle = len(units) // 2
+        placed = {}
+        for half in (units[:middle], units[middle:]):
+            got = self._place([k for unit in half for k in unit], result)
+            self.state.bind(got)
+            placed.update(got)
+        return placed
+
+    def _units(self, keys: list[str]) -> list[list[str]]:
+        """The batch in the pieces a split may not cut: a gang, or one pod."""
+        units: dict[str, list[str]] = {}
+        for k in keys:
+            gang = self.state.pods[k].gang
+            units.setdefault(f"gang:{gang}" if gang is not None else f"pod:{k}", []).append(k)
+        return list(units.values())
 
     # -- one solve ------------------------------------------------------------------------
 
@@ -174,10 +218,10 @@ class CsqlScheduler:
         top = max(self.state.pods[k].priority for k in unplaced)
         marks = ", ".join("?" * len(unplaced))
         rows = self.db.query(
-            "SELECT DISTINCT q.uid FROM pod q JOIN pod_node_filter f ON f.node = q.node_name "
-            f"WHERE q.phase = 'Running' AND q.priority < ? AND f.pod IN ({marks}) "
-            "AND f.ok_condition AND f.ok_unschedulable AND f.ok_taints AND f.ok_node_affinity "
-            "ORDER BY q.uid", [top, *unplaced])
+            "SELECT DISTINCT q.uid FROM pod q JOIN class_node c ON c.node = q.node_name "
+            "JOIN pod u ON u.equivalence_class = c.class "
+            f"WHERE q.phase = 'Running' AND q.priority < ? AND u.uid IN ({marks}) "
+            "AND c.static_ok ORDER BY q.uid", [top, *unplaced])
         return [r[0] for r in rows]
 
     def _ensure_resources(self, keys: list[str]) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from .objects import Node, NodeAffinityTerm, Pod, Requirement
 
 Database = Any  # csql's Database adapter, as returned by `Model.prepare`
+BULK_ROWS = 64
 
 
 class NoDatabase:
@@ -37,8 +38,10 @@ class ClusterState:
         self.nodes: dict[str, Node] = {}
         self.pods: dict[str, Pod] = {}
         self.binding: dict[str, str] = {}  # pod key -> node name (running pods)
+        self.load: dict[str, dict[str, int]] = {}  # node -> resource -> running requests
         self._selectors: dict[tuple, int] = {}
         self._resources: set[str] = {"cpu", "memory", "pods"}
+        self._columns: dict[str, list[tuple[str, str]]] = {}
         self.db.execute("DELETE FROM scheduler_config")
         self.db.execute("INSERT INTO scheduler_config VALUES (1, 0, false)")
 
@@ -71,6 +74,9 @@ class ClusterState:
         self._insert("node_label", 4, labels)
         self._insert("node_taint", 4, taints)
         self._insert("node_resource", 3, allocatable)
+        # node-level verdicts per pod class were computed against the old node set
+        self.db.execute("DELETE FROM class_node")
+        self.db.execute("DELETE FROM class_known")
 
     # -- pods -----------------------------------------------------------------------------
 
@@ -144,38 +150,88 @@ class ClusterState:
         """Pods go to nodes (the binder of an emulated cluster writes straight here)."""
         if not assignments:
             return
-        self.db.executemany("UPDATE pod SET phase = 'Running', node_name = ? WHERE uid = ?",
-                            [(node, key) for key, node in assignments.items()])
-        self.binding.update(assignments)
+        moved = {k: n for k, n in assignments.items() if self.binding.get(k) != n}
+        self._release([k for k in moved if k in self.binding])
+        self._update_pods([(node, key) for key, node in moved.items()], "Running")
+        self.binding.update(moved)
+        self._charge(moved, +1)
 
     def unbind(self, keys: Iterable[str]) -> None:
         """Evicted pods go back to Pending, as their controller would recreate them."""
-        keys = list(keys)
+        keys = [k for k in keys if k in self.binding]
         if not keys:
             return
-        self.db.executemany("UPDATE pod SET phase = 'Pending', node_name = NULL WHERE uid = ?",
-                            [(k,) for k in keys])
-        for k in keys:
-            self.binding.pop(k, None)
+        self._update_pods([(None, k) for k in keys], "Pending")
+        self._release(keys)
 
     def delete_pods(self, keys: Iterable[str]) -> None:
         keys = [k for k in keys if k in self.pods]
         if not keys:
             return
-        params = [(k,) for k in keys]
+        self._release([k for k in keys if k in self.binding])
+        marks = ", ".join("?" * len(keys))
         for table, column in _POD_KEYS:
-            self.db.executemany(f"DELETE FROM {table} WHERE {column} = ?", params)
+            self.db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", keys)
         for k in keys:
             self.pods.pop(k, None)
-            self.binding.pop(k, None)
+
+    def _update_pods(self, rows: list[tuple[str | None, str]], phase: str) -> None:
+        if len(rows) < BULK_ROWS or isinstance(self.db, NoDatabase):
+            self.db.executemany(f"UPDATE pod SET phase = '{phase}', node_name = ? "
+                                "WHERE uid = ?", rows)
+            return
+        stage = "k8s_stage_binding"
+        self.db.create_temp_table(stage, [("node", "VARCHAR"), ("uid", "VARCHAR")], rows)
+        try:
+            self.db.execute(f"UPDATE pod SET phase = '{phase}', node_name = {stage}.node "
+                            f"FROM {stage} WHERE pod.uid = {stage}.uid")
+        finally:
+            self.db.drop_temp_table(stage)
+
+    def _release(self, keys: list[str]) -> None:
+        """Running pods leave their nodes: their load goes."""
+        gone = {k: self.binding.pop(k) for k in keys}
+        self._charge(gone, -1)
+
+    def _charge(self, placement: dict[str, str], sign: int) -> None:
+        """Add (or remove) the pods' requests to `node_load`: only the touched nodes'
+        rows are rewritten, so a batch costs what it binds, not what runs."""
+        touched: set[str] = set()
+        for key, node in placement.items():
+            load = self.load.setdefault(node, {})
+            for r, amount in self.pods[key].all_requests().items():
+                load[r] = load.get(r, 0) + sign * int(amount)
+            touched.add(node)
+        if not touched:
+            return
+        nodes = sorted(touched)
+        self.db.execute(f"DELETE FROM node_load WHERE node IN ({', '.join('?' * len(nodes))})",
+                        nodes)
+        self._insert("node_load", 3, [(n, r, v) for n in nodes
+                                      for r, v in sorted(self.load[n].items()) if v])
 
     def pending(self) -> list[str]:
         return [k for k in self.pods if k not in self.binding]
 
     def _insert(self, table: str, width: int, rows: list[tuple]) -> None:
-        if rows:
+        """Small inserts go row by row; large ones (a 5,000-node cluster, a trace's burst of
+        pods) through a bulk-loaded staging table, since adapters run `executemany` one
+        statement per row."""
+        if not rows:
+            return
+        if len(rows) < BULK_ROWS or isinstance(self.db, NoDatabase):
             marks = ", ".join("?" * width)
             self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            return
+        columns = self._columns.get(table)
+        if columns is None:
+            columns = self._columns[table] = self.db.relation_columns(table)
+        stage = f"k8s_stage_{table}"
+        self.db.create_temp_table(stage, columns, rows)
+        try:
+            self.db.execute(f"INSERT INTO {table} SELECT * FROM {stage}")
+        finally:
+            self.db.drop_temp_table(stage)
 
 
 _POD_TABLES = {

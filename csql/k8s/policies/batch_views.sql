@@ -1,7 +1,7 @@
 -- Data views of the C-SQL program: the batch, its running context, and the pairs and
 -- domains that the pods of one batch share (what the constraints of placement.sql quantify
--- over). Apart from the load of the running pods, all of them are bounded by the batch and
--- its candidate nodes, not by the cluster.
+-- over). Apart from the spread domains, all of them are bounded by the batch and its
+-- candidate nodes, not by the cluster.
 
 CREATE VIEW batch_pod AS
     SELECT pod.*, batch.weight AS weight, batch.stay AS stay
@@ -13,30 +13,29 @@ CREATE VIEW running_pod AS
     WHERE pod.phase = 'Running' AND pod.node_name IS NOT NULL
       AND pod.uid NOT IN (SELECT batch.pod FROM batch);
 
-CREATE VIEW node_used AS
-    SELECT rp.node_name AS node, r.resource AS resource, SUM(r.amount) AS used
-    FROM running_pod rp JOIN pod_request r ON r.pod = rp.uid
-    GROUP BY rp.node_name, r.resource;
-
--- Free capacity per (node, resource) for every resource some pod of the batch requests; a
--- node without the resource has 0.
-CREATE VIEW node_spare AS
-    SELECT n.name AS node, res.resource AS resource,
-           COALESCE(a.allocatable, 0) - COALESCE(u.used, 0) AS spare,
-           COALESCE(a.allocatable, 0) AS allocatable, COALESCE(u.used, 0) AS used
-    FROM node n
-    CROSS JOIN (SELECT DISTINCT r.resource FROM pod_request r
-                WHERE r.pod IN (SELECT batch.pod FROM batch)) res
-    LEFT JOIN node_resource a ON a.node = n.name AND a.resource = res.resource
-    LEFT JOIN node_used u ON u.node = n.name AND u.resource = res.resource;
+-- The load of the batch's running pods (the preemption pass's possible victims): it is in
+-- `node_load`, but this solve decides whether it stays.
+CREATE VIEW batch_stay_load AS
+    SELECT p.node_name AS node, r.resource AS resource, SUM(r.amount) AS used
+    FROM batch_pod p JOIN pod_request r ON r.pod = p.uid
+    WHERE p.stay
+    GROUP BY p.node_name, r.resource;
 
 CREATE VIEW batch_node AS
     SELECT DISTINCT c.node AS node FROM candidate c
     UNION SELECT 'NULL_NODE' AS node;
 
+-- Free capacity of the candidate nodes for every resource some pod of the batch requests;
+-- a node without the resource has 0.
 CREATE VIEW batch_node_spare AS
-    SELECT s.node AS node, s.resource AS resource, s.spare AS spare FROM node_spare s
-    WHERE s.node IN (SELECT c.node FROM candidate c);
+    SELECT n.node AS node, res.resource AS resource,
+           COALESCE(a.allocatable, 0) - COALESCE(u.used, 0) + COALESCE(st.used, 0) AS spare
+    FROM (SELECT DISTINCT c.node AS node FROM candidate c) n
+    CROSS JOIN (SELECT DISTINCT r.resource FROM pod_request r
+                WHERE r.pod IN (SELECT batch.pod FROM batch)) res
+    LEFT JOIN node_resource a ON a.node = n.node AND a.resource = res.resource
+    LEFT JOIN node_load u ON u.node = n.node AND u.resource = res.resource
+    LEFT JOIN batch_stay_load st ON st.node = n.node AND st.resource = res.resource;
 
 -- Pairs of batch pods that must not share a topology domain (required anti-affinity of
 -- either pod against the other), one row per unordered pair and topology key.
@@ -118,7 +117,8 @@ CREATE VIEW spread_term AS
 CREATE VIEW spread_all_domain AS
     SELECT DISTINCT st.pod AS pod, st.term AS term, st.key AS key, l.value AS value
     FROM spread_term st
-    JOIN pod_node_filter f ON f.pod = st.pod AND f.ok_node_affinity
+    JOIN batch_pod p ON p.uid = st.pod
+    JOIN class_node f ON f.class = p.equivalence_class
     JOIN node_label l ON l.node = f.node AND l.key = st.key;
 
 CREATE VIEW spread_running AS

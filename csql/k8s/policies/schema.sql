@@ -181,28 +181,48 @@ CREATE TABLE scheduler_config (
     most_allocated  BOOLEAN NOT NULL DEFAULT false
 );
 
+-- Load of the running pods per (node, resource), kept by ClusterState on every bind, unbind
+-- and deletion (so no batch re-aggregates every running pod). Rows with used = 0 may be
+-- absent.
+CREATE TABLE node_load (
+    node     VARCHAR NOT NULL,
+    resource VARCHAR NOT NULL,
+    used     BIGINT NOT NULL,
+    PRIMARY KEY (node, resource)
+);
+
+-- Per equivalence class of pods (identical scheduling spec): the nodes that pass its
+-- required node affinity, whether they also pass the other filters that depend only on the
+-- node and the pod's spec (conditions, cordon, NoSchedule/NoExecute taints, topology keys),
+-- and the two scores of that kind (PreferNoSchedule taints, preferred node affinity).
+-- Computed once per class (`class_known`) and dropped when nodes change, so a batch does
+-- not re-evaluate node-level filters over the whole cluster.
+CREATE TABLE class_known (class BIGINT PRIMARY KEY);
+CREATE TABLE class_node (
+    class         BIGINT NOT NULL,
+    node          VARCHAR NOT NULL,
+    static_ok     BOOLEAN NOT NULL,
+    taints        INTEGER NOT NULL,
+    node_affinity INTEGER NOT NULL,
+    PRIMARY KEY (class, node)
+);
+
 -- Materialised once per batch by refresh.sql from the plain SQL views of filters.sql and
 -- scores.sql (the solve's statements then read tables, not a stack of correlated views).
+-- The batch's pending pods by class: one representative pod and the class's size.
+CREATE TABLE batch_class (class BIGINT PRIMARY KEY, pod VARCHAR NOT NULL, size INTEGER NOT NULL);
+-- The classes whose node-level verdicts the views of filters.sql evaluate (new classes when
+-- a batch starts, the unplaced pods' classes when their reasons are written).
+CREATE TABLE class_scope (class BIGINT PRIMARY KEY, pod VARCHAR NOT NULL);
+-- (selector, pod it matches) for the selectors the batch needs.
+CREATE TABLE selector_hit (selector INTEGER NOT NULL, pod VARCHAR NOT NULL);
 -- (pod with a term, term, pod matching it), namespaces applied.
 CREATE TABLE term_match (pod VARCHAR NOT NULL, term INTEGER NOT NULL, other VARCHAR NOT NULL);
 CREATE TABLE spread_match (pod VARCHAR NOT NULL, term INTEGER NOT NULL,
                            other VARCHAR NOT NULL);
 
--- One row per (batch pod, node) with each Filter plugin's verdict.
-CREATE TABLE pod_node_filter (
-    pod               VARCHAR NOT NULL,
-    node              VARCHAR NOT NULL,
-    stay              BOOLEAN NOT NULL,
-    current_node      VARCHAR,
-    ok_condition      BOOLEAN NOT NULL,
-    ok_unschedulable  BOOLEAN NOT NULL,
-    ok_taints         BOOLEAN NOT NULL,
-    ok_node_affinity  BOOLEAN NOT NULL,
-    ok_fit            BOOLEAN NOT NULL,
-    ok_ports          BOOLEAN NOT NULL,
-    ok_anti_affinity  BOOLEAN NOT NULL,
-    ok_topology_keys  BOOLEAN NOT NULL
-);
+-- The nodes each class of the batch may take (every filter passed), before scoring.
+CREATE TABLE class_feasible (class BIGINT NOT NULL, node VARCHAR NOT NULL);
 
 -- The nodes each batch pod may take, with the pair's weighted score.
 CREATE TABLE candidate (
