@@ -25,6 +25,7 @@ def add_parser(sub: Any) -> None:
     sim.add_argument("--backend", default="cpsat")
     sim.add_argument("--batch-size", type=int, default=50)
     sim.add_argument("--time-limit", type=float, default=5.0)
+    sim.add_argument("--workers", type=int, default=1, help="CP-SAT search workers")
     sim.add_argument("--candidates", type=int, default=16,
                      help="candidate nodes kept per pod (top-k by score; 0 keeps all)")
     sim.add_argument("--limit", type=int, help="replay only the first N trace lines")
@@ -67,7 +68,8 @@ def make_scheduler(args: argparse.Namespace):
     from csql.k8s.scheduler import CsqlScheduler
 
     return CsqlScheduler(backend=args.backend, batch_size=args.batch_size,
-                         time_limit=args.time_limit, candidate_limit=args.candidates)
+                         time_limit=args.time_limit, candidate_limit=args.candidates,
+                         workers=args.workers)
 
 
 def workload(args: argparse.Namespace):
@@ -116,6 +118,9 @@ def summary_table(s: dict[str, Any]) -> str:
         ("zone skew per owner max / mean", f"{s['zone_skew_max']} / {s['zone_skew_mean']:.2f}"),
         ("cpu fragmentation", f"{s['fragmentation']:.3f}"),
         ("solver statuses", ", ".join(f"{k} {v}" for k, v in s["statuses"].items())),
+        ("all solves (splits)", ", ".join(f"{k} {v}" for k, v in
+                                          s.get("solve_statuses", {}).items())
+         + f" ({s.get('splits', 0)} splits)"),
     ]
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
