@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 
 import csql
 from csql import Status
-from csql.backends.base import get_backend, registered
+from csql.backends.base import SolveOptions, get_backend, registered
 from csql.cli import main
-from csql.core.explain import ROWS, explain_infeasible, explain_level
+from csql.core.explain import ROWS, explain_infeasible, explain_level, group_members
 from csql.core.explain_render import render_core
 from csql.core.explain_shrink import Answer, Verdict, quickxplain, shrink_by_deletion
+from csql.core.explain_witness import Witnesses
 from csql.core.grounding import GroundingOptions, ground
 from csql.ir import ground as g
 from csql.ir.errors import CsqlError
@@ -447,3 +448,97 @@ def test_relaxed_grounding_has_the_same_solutions_and_names_narrowed_columns() -
     # t1 in {2, 10}, t2 in {1, 10}, t3 anything of {1, 2, 10}: 2 * 2 * 3 = 12 solutions
     assert _solutions(plain.problem) == _solutions(relaxed.problem)
     assert len(_solutions(plain.problem)) == 12
+
+
+# ---------------------------------------------------------------------------------------------
+# Incremental checks: one encoded model per level (sessions) and witnesses
+
+
+def _ground(program: str, data: str) -> g.Problem:
+    model = csql.compile(program, "prog.sql")
+    database = model.prepare("duckdb://")
+    database.script(data)
+    return ground(model.program, database, GroundingOptions(relax_domains=True)).problem
+
+
+SESSION_BACKENDS = [b for b in BACKENDS if b in ("cpsat", "smt")]
+
+
+@pytest.mark.parametrize("backend", SESSION_BACKENDS)
+def test_a_session_switching_members_on_and_off_answers_like_brute_force(backend: str) -> None:
+    import random
+
+    problem = _ground(LOAD_BALANCING, LOAD_BALANCING_DATA)
+    members = group_members(problem, ROWS)
+    session = get_backend(backend).open_session(problem, [m.indices for m in members],
+                                                SolveOptions())
+    assert session is not None
+    chooser = random.Random(5)
+    subsets = [list(range(len(members))), [], *(
+        sorted(chooser.sample(range(len(members)), chooser.randint(1, len(members))))
+        for _ in range(25))]
+    verdicts = set()
+    for enabled in subsets:  # in sequence on one session: nothing of a check may linger
+        indices = sorted(i for k in enabled for i in members[k].indices)
+        expected = brute_feasible(problem, indices)
+        result = session.check(enabled, 60)
+        assert result.status.has_solution is expected, [members[k].keys for k in enabled]
+        assert result.status is not Status.UNKNOWN
+        verdicts.add(expected)
+        if expected:
+            ev = Evaluator(result.assignment or {})
+            assert all(ev(problem.constraints[i].expr) for i in indices)
+        elif result.core is not None:
+            assert set(result.core) <= set(enabled)
+            core = sorted(i for k in result.core for i in members[k].indices)
+            assert not brute_feasible(problem, core)
+        fresh = get_backend(backend).solve(
+            g.Problem(variables=problem.variables,
+                      constraints=[problem.constraints[i] for i in indices], objective=[],
+                      strings=problem.strings, hints=problem.hints), SolveOptions(time_limit=60))
+        assert fresh.status.has_solution is expected
+    assert verdicts == {True, False}  # the sequence switched between both answers
+    session.close()
+
+
+@pytest.mark.parametrize("backend", SESSION_BACKENDS)
+@pytest.mark.parametrize(("program", "data", "expected"), [
+    (LOAD_BALANCING, LOAD_BALANCING_DATA,
+     # p1's capacity and the two db VMs pinned to it (worked out at the top of this file)
+     {("capacity", (("name", "p1"), ("cpu", 10))), ("db_on_p1", (("name", "d1"),)),
+      ("db_on_p1", (("name", "d2"),))}),
+    (ALL_DIFFERENT, "INSERT INTO t VALUES (1, NULL), (2, NULL), (3, NULL);",
+     # three distinct values in {1, 2}: all three rows of domain_1, and the all_different
+     {("distinct_v", ()), ("domain_1", (("id", 1),)), ("domain_1", (("id", 2),)),
+      ("domain_1", (("id", 3),))}),
+])
+def test_incremental_and_resolving_checks_find_the_same_cores(
+        backend: str, program: str, data: str, expected: set[tuple[str, tuple]]) -> None:
+    problem = _ground(program, data)
+    found = []
+    for incremental in (True, False):
+        explanation = explain_infeasible(problem, get_backend(backend), level=ROWS,
+                                         time_limit=60, incremental=incremental)
+        assert explanation.minimal
+        found.append({(m.statement, m.provenance.key) for m in explanation.members})
+    assert found[0] == found[1] == expected
+
+
+def test_witnesses_answer_feasible_only_for_sets_an_assignment_satisfies() -> None:
+    problem = _ground(LOAD_BALANCING, LOAD_BALANCING_DATA)
+    members = group_members(problem, ROWS)
+    owner = {i: m for m, member in enumerate(members) for i in member.indices}
+    names = {(m.statement, m.provenance.key): k for k, m in enumerate(members)}
+    p1 = names[("capacity", (("name", "p1"), ("cpu", 10)))]
+    d1, d2 = names[("db_on_p1", (("name", "d1"),))], names[("db_on_p1", (("name", "d2"),))]
+    witnesses = Witnesses(problem, owner)
+    # a placement that pins both db VMs (6 + 6 CPU) to p1 overloads it (10 CPU)
+    assert not witnesses.try_greedy(frozenset({p1, d1, d2}),
+                                    members[p1].indices + members[d1].indices
+                                    + members[d2].indices)
+    # one db VM on p1 fits: the greedy places the pinned VM first and the rest around it
+    assert witnesses.try_greedy(frozenset({p1, d1}), members[p1].indices + members[d1].indices)
+    assert witnesses.satisfies(frozenset({p1, d1}))
+    assert not witnesses.satisfies(frozenset({p1, d1, d2}))
+    # an assignment outside a variable's domain is not kept
+    assert witnesses.add({v.index: 10**6 for v in problem.variables}) is None

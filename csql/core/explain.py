@@ -185,8 +185,8 @@ class SubproblemCheck:
         return sorted(i for m in wanted for i in self.members[m].indices)
 
     def start(self) -> None:
-        """Open the backend's session now, so that whether its answers carry cores is known
-        before the shrinking chooses how to start."""
+        """Open the backend's session now rather than on the first question the witnesses
+        cannot answer (which may never come: encoding a session is not free)."""
         self._session()
 
     def _session(self) -> CheckSession | None:
@@ -331,15 +331,17 @@ def _run_level(check: SubproblemCheck, reference_seconds: float | None,
                known_infeasible: bool, stats: dict[str, object], key: str) -> Shrunk:
     started = time.perf_counter()
     try:
-        check.start()
+        if check.use_cores and len(check.members) > _DELETION_UP_TO:
+            check.start()  # whether the session names cores decides how shrinking starts
         if check.session is None and check.use_cores and reference_seconds is not None:
             check.core_budget = max(1.0, 4 * reference_seconds)
         shrunk = _shrink(list(range(len(check.members))), check, known_infeasible)
     finally:
+        session = type(check.session).__name__ if check.session else None
         check.close()
     stats[key] = {"candidates": len(check.members), "solves": check.solves,
                   "answered_without_solver": check.free,
-                  "session": type(check.session).__name__ if check.session else None,
+                  "session": session,
                   "session_seconds": check.session_seconds,
                   "seconds": time.perf_counter() - started}
     return shrunk

@@ -9,9 +9,9 @@ An assignment answers a question for free when it satisfies every constraint of 
 set, so each assignment is kept with the set of members it violates, and a question is
 answered FEASIBLE when some assignment violates none of the asked members. Assignments come
 from the solver's earlier FEASIBLE answers and from a greedy placement of the asked set (the
-scheduler's worst-fit heuristic, with the asked set's pins `x = c` applied), built in
-milliseconds. The ground evaluator decides; nothing is assumed, so a FEASIBLE answer from here
-is as sound as the evaluator that certifies every solution.
+CP-SAT backend's worst-fit hint heuristic, with the asked set's pins `x = c` placed first),
+built in milliseconds. The ground evaluator decides; nothing is assumed, so a FEASIBLE answer
+from here is as sound as the evaluator that certifies every solution.
 """
 
 from __future__ import annotations
@@ -76,20 +76,17 @@ class Witnesses:
 
     def try_greedy(self, wanted: frozenset[int], indices: Sequence[int]) -> bool:
         """Build a placement for the constraints at `indices` (the members `wanted`) and keep
-        it; whether it satisfies all of them."""
+        it; whether it satisfies all of them. The asked set's pins `x = c` are placed first
+        (as hints the greedy honours when they fit), so the rest is packed around them."""
         from csql.backends.cpsat_greedy import greedy_placement
 
         constraints = [self.problem.constraints[i] for i in indices]
+        pins = dict(p for p in map(_pin, (c.expr for c in constraints)) if p is not None)
         sub = g.Problem(variables=self.problem.variables, constraints=constraints,
-                        objective=[], strings=self.problem.strings, hints=self.problem.hints)
-        placement = greedy_placement(sub)
-        if not placement:
-            return False
-        values = _complete(self.problem, placement)
-        for constraint in constraints:
-            pinned = _pin(constraint.expr)
-            if pinned is not None:
-                values[pinned[0]] = pinned[1]
+                        objective=[], strings=self.problem.strings,
+                        hints={**self.problem.hints, **pins})
+        values = _complete(self.problem, greedy_placement(sub))
+        values.update(pins)
         violated = self.add(values)
         if violated is not None and violated.isdisjoint(wanted):
             self.greedy_hits += 1
