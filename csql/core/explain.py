@@ -4,14 +4,19 @@ A member is a set of hard constraints that goes in or out of the problem togethe
 instance of one statement (constraint level), or one instance, i.e. one row or group of one
 statement (row level). The answer is minimal: without any one member the rest is satisfiable.
 
-Every backend is driven the same way, by re-solving sub-problems (the chosen hard constraints,
-no objective, one worker) through `Backend.solve`. A backend that declares cores (CP-SAT's
-sufficient assumptions, Z3's tracked assertions) narrows a large candidate set with one
-tracked solve first (time-boxed: tracking can cost far more than the plain solve); the rest is
-plain deletion for a handful of members and QuickXplain beyond (`explain_shrink`), with plain
-re-solves, which are the cheapest. A row-level explanation starts from the constraint-level
-one: the instances of a minimal set of statements are infeasible together, so a minimal set of
-instances exists among them, and it is found among far fewer candidates.
+Every backend answers the same questions ("are these members satisfiable together?"),
+cheapest first: a known answer (also by monotonicity), an assignment already known or built
+greedily that the ground evaluator finds satisfies the asked members (`explain_witness`:
+feasible sub-problems were the slow ones to solve), then the solver. The solver is asked
+through the backend's session when it offers one (`Backend.open_session`: the problem encoded
+once per level with a switch per member, CP-SAT and Z3), else by re-solving the sub-problem
+made of those members (the chosen hard constraints, no objective, one worker; MiniZinc, ILP).
+On the re-solve path a backend that declares cores narrows a large candidate set with one
+tracked solve first (time-boxed: tracking can cost far more than the plain solve); Z3's
+session names a core with every answer. The rest is plain deletion for a handful of members
+and QuickXplain beyond (`explain_shrink`). A row-level explanation starts from the
+constraint-level one: the instances of a minimal set of statements are infeasible together,
+so a minimal set of instances exists among them, and it is found among far fewer candidates.
 
 The answer is checked before it is returned (a core a backend claims is re-solved unless that
 very set was already found infeasible), so a wrong solver core cannot become a wrong
