@@ -361,8 +361,16 @@ def test_row_check_over_variable_join_posts_failing_pairs():
     status, objective, tables, gr = solve(src, data)
     assert status == Status.OPTIMAL and objective == -(9 + 2)
     assert placement(tables) == {1: "a", 2: "b"}
-    fit = [c for c in gr.problem.constraints if c.provenance.statement == "fit"]
+    # the grounder posts only the failing pair, pod 1 on 'b' (seen with domains relaxed) ...
+    _, _, _, relaxed = solve(src, data, options=GroundingOptions(relax_domains=True))
+    fit = [c for c in relaxed.problem.constraints if c.provenance.statement == "fit"]
     assert len(fit) == 1 and dict(fit[0].provenance.key)["pods.id"] == 1
+    # ... which, reading one variable, becomes that variable's domain by default
+    assert not [c for c in gr.problem.constraints if c.provenance.statement == "fit"]
+    pod1 = next(v for v in gr.problem.variables if v.origin[1] == (("id", 1),))
+    b_code = next(code for code, text in gr.problem.strings.items() if text == "b")
+    assert b_code not in (pod1.values or range(pod1.lb, pod1.ub + 1))
+    assert gr.narrowed_domains == ["pods.controllable__node"]
 
 
 def test_composite_key_with_variable_column():

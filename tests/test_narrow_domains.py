@@ -218,6 +218,14 @@ def test_per_row_candidates_narrow_domains_and_the_answer_is_certified(backend: 
     assert solution.status is Status.OPTIMAL and solution.objective == 11
     assert {r["uid"]: r["controllable__node"] for r in solution.tables["pod"]} == {
         1: "a", 2: "b", 3: "d"}
+    assert solution.stats["narrowed_variables"] == 3
+    # without folding, the backend encodes the three `allowed` rows itself: same answer
+    unfolded = model.solve(database, backend=backend, certify=True, narrow_domains=False)
+    assert unfolded.stats["narrowed_variables"] == 0
+    assert unfolded.stats["problem"]["constraints"] == solution.stats["problem"][
+        "constraints"] + 3
+    assert (unfolded.status, unfolded.objective) == (Status.OPTIMAL, 11)
+    assert unfolded.tables["pod"] == solution.tables["pod"]
 
 
 def _core(candidates: str, explain: str) -> csql.Solution:

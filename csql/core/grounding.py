@@ -52,6 +52,9 @@ class GroundingOptions:
     # explanations: domains before data and constraints narrowed them, foreign keys as
     # explicit constraints (an equivalent problem whose every restriction can be in a core)
     relax_domains: bool = False
+    # fold constraints that read one variable into its domain (`rewrites.narrow_domains`);
+    # off, every backend must encode them itself (conformance checks both forms)
+    narrow_domains: bool = True
 
 
 @dataclass
@@ -412,7 +415,8 @@ def ground(program: L.Program, db: Database, options: GroundingOptions | None = 
     gr.create_variables()
     gr.ground_statements()
     narrowed = 0
-    if not gr.options.relax_domains:  # explanations need every restriction as a constraint
+    # explanations need every restriction as a constraint
+    if gr.options.narrow_domains and not gr.options.relax_domains:
         narrowed = _narrow_domains(gr)
     total = time.perf_counter() - started
     kinds = {rel.name: {c.name: c.type for c in rel.variable_columns}

@@ -75,6 +75,7 @@ class Model:
         workers: int | None = None,
         explain: bool | str = False,
         certify: bool | None = None,
+        narrow_domains: bool = True,
         **options: object,
     ) -> Solution:
         """Solve against the database's current content. Nothing is written to the database
@@ -82,9 +83,13 @@ class Model:
 
         `explain=True` names, for an INFEASIBLE program, a minimal set of constraints that
         cannot hold together (`Solution.core`); `explain="rows"` also names their rows or
-        groups, and for a solved program breaks each objective statement down per group."""
+        groups, and for a solved program breaks each objective statement down per group.
+
+        `narrow_domains=False` leaves constraints that read a single variable as constraints
+        instead of folding them into its domain, so the backend must encode them itself:
+        the same solutions, a bigger model; for checking a backend's encodings."""
         from csql.core.explain import explain_level
-        from csql.core.grounding import ground
+        from csql.core.grounding import GroundingOptions, ground
 
         explain_as = explain_level(explain)
 
@@ -93,7 +98,8 @@ class Model:
         started = time.perf_counter()
         database = self.prepare(db)
         prepared = time.perf_counter()
-        grounding = ground(self.program, database)
+        grounding = ground(self.program, database,
+                           GroundingOptions(narrow_domains=narrow_domains))
         grounded = time.perf_counter()
         solver = get_backend(settings.backend)
         # the limit is end to end: what relation evaluation and grounding used is gone
@@ -153,6 +159,8 @@ class Model:
             },
             "backend_timings": result.timings,
             "problem": grounding.problem.size(),
+            # variables whose domain a single-variable constraint narrowed
+            "narrowed_variables": grounding.stats.get("narrowed_variables", 0),
             "rows_fetched": grounding.stats.get("rows_fetched", 0),
             "solver": result.stats,
         }
