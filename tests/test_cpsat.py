@@ -511,3 +511,26 @@ def test_the_greedy_placement_answers_when_cp_sat_finds_nothing() -> None:
     assert result.stats["solution_source"] == "greedy placement"
     assert violations(p, result.assignment) == []
     assert result.objective == objective_value(p, result.assignment)
+
+
+def test_pinned_items_stay_on_the_bulk_bin_load_path() -> None:
+    # Items whose domain is one bin (pinned, or narrowed by csql) add their demand to that
+    # bin as a constant: the loads stay one linear equation per bin instead of falling back
+    # to a literal per (item, bin) pair.
+    p = g.Problem()
+    free = tuple(p.new_var(f"x{i}", values=(0, 1, 2)) for i in range(4))
+    pinned = (p.new_var("p0", values=(1,)), p.new_var("p1", values=(2,)))
+    xs = free[:2] + pinned + free[2:]
+    demands = tuple(g.Const(d) for d in (2, 3, 4, 1, 2, 3))
+    for b, cap in ((0, 5), (1, 6), (2, 4)):
+        p.add(g.Compare("<=", g.BinLoad(xs, demands, b), g.Const(cap)), PROV)
+    p.maximize(g.LinearSum(((1, g.BinLoad(xs, demands, 0)),)), PROV)
+    check_against_brute_force(p)
+    result = solve(p, use_hints=False)
+    # 6 variables, 3 value literals for each of the 4 free ones, one load per bin
+    assert result.stats["cpsat_variables"] == 6 + 4 * 3 + 3
+    # bin 1 holds p0 (4) + at most 2 more; bin 2 holds p1 (1) + at most 3 more: the hint
+    # computed for the loads counts the pinned demands too
+    hinted = solve(p, extra={"fix_variables_to_their_hinted_value": True})
+    assert hinted.stats["hint"] == "complete" and hinted.status.has_solution
+    assert violations(p, hinted.assignment) == []

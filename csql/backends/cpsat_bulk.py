@@ -101,7 +101,7 @@ def bin_load(enc: CpSatEncoder, e: g.BinLoad) -> Lin | None:
     if hit is not None:
         return hit
     enc.check_time()
-    cp_index, firsts, los, sizes, sparse, _ = group
+    cp_index, firsts, los, sizes, sparse, _, fixed = group
     weights_all = demands[0]
     b = e.bin
     offset = b - los
@@ -117,27 +117,30 @@ def bin_load(enc: CpSatEncoder, e: g.BinLoad) -> Lin | None:
         if position is not None and weights_all[k] != 0:
             literals.append(block.first + position)
             weights.append(int(weights_all[k]))
+    constant = sum(int(weights_all[k]) for k, value in fixed if value == b)
     if sparse or float(abs(chosen).sum(dtype=float)) >= INT_LIMIT // 2:
         low = sum(w for w in weights if w < 0)  # exact, in Python integers
         high = sum(w for w in weights if w > 0)
     else:  # no int64 overflow possible
         low, high = int(chosen[chosen < 0].sum()), int(chosen[chosen > 0].sum())
-    check_magnitude(high - low, "a bin load")
+    check_magnitude(high - low + abs(constant), "a bin load")
     if len(literals) <= 1:
-        result = enc.lin.make(dict(zip(literals, weights)), 0)
+        result = enc.lin.make(dict(zip(literals, weights)), constant)
     else:
-        var, result = enc.aux(low, high, ("load", group, demands, b))
+        var, result = enc.aux(low + constant, high + constant, ("load", group, demands, b))
         linear = enc.model.proto.constraints.add().linear
         linear.vars.extend([*literals, var.index])
         linear.coeffs.extend([*weights, -1])
-        linear.domain.extend([0, 0])
+        linear.domain.extend([-constant, -constant])
     enc.cache(key, result, keep=None)
     return result
 
 
 def _group_arrays(enc: CpSatEncoder, assignment: tuple[g.Expr, ...]) -> Any:
     """Per item of a bin load's assignment: its CP-SAT variable and value block, as arrays,
-    plus a canonical key (equal for equal item lists grounded as different tuples)."""
+    plus a canonical key (equal for equal item lists grounded as different tuples). An item
+    whose domain is one value (pinned, or narrowed by csql to one node) has no block: it is
+    listed in `fixed` with its value and adds its demand to that bin as a constant."""
     key = ("items", id(assignment))
     hit = enc.cached(key)
     if hit is not None:
@@ -145,9 +148,17 @@ def _group_arrays(enc: CpSatEncoder, assignment: tuple[g.Expr, ...]) -> Any:
     import numpy as np
 
     result: Any = ()
-    cp_index, firsts, los, sizes, sparse = [], [], [], [], []
+    cp_index, firsts, los, sizes, sparse, fixed = [], [], [], [], [], []
     for k, item in enumerate(assignment):
         x = enc.linear(item)
+        value = _fixed_value(enc, x)
+        if value is not None:
+            cp_index.append(-1)
+            firsts.append(0)
+            los.append(0)
+            sizes.append(0)  # never inside the vectorised mask
+            fixed.append((k, value))
+            continue
         if len(x.coefs) != 1 or x.coefs[0][1] != 1 or x.constant != 0:
             break
         block = encode_domain(enc, x.coefs[0][0])
@@ -161,10 +172,24 @@ def _group_arrays(enc: CpSatEncoder, assignment: tuple[g.Expr, ...]) -> Any:
             sparse.append(k)
     else:
         items = np.array(cp_index, dtype=np.int64)
+        canonical = _canonical(enc, "items", np.array(
+            [*cp_index, *(v for _, v in fixed)], dtype=np.int64))
         result = (items, np.array(firsts, dtype=np.int64), np.array(los, dtype=np.int64),
-                  np.array(sizes, dtype=np.int64), sparse, _canonical(enc, "items", items))
+                  np.array(sizes, dtype=np.int64), sparse, canonical, fixed)
     enc.cache(key, result, keep=assignment)
     return result or None
+
+
+def _fixed_value(enc: CpSatEncoder, x: Lin) -> int | None:
+    """The value of an item that can take only one: a constant, or a variable whose CP-SAT
+    domain holds a single value."""
+    if not x.coefs:
+        return int(x.constant)
+    if len(x.coefs) == 1 and x.coefs[0][1] == 1 and x.constant == 0:
+        v = x.coefs[0][0]
+        if not enc.is_literal(v) and enc.lin.lo[v] == enc.lin.hi[v]:
+            return int(enc.lin.lo[v])
+    return None
 
 
 def _demand_array(enc: CpSatEncoder, demands: tuple[g.Expr, ...]) -> Any:
@@ -241,7 +266,10 @@ def _load(spec: tuple, values: Any, loads: dict[tuple[int, int], dict[int, int]]
     per_bin = loads.get(key)
     if per_bin is None:
         per_bin = {}
-        for x, d in zip(values[group[0]].tolist(), demands[0].tolist()):
+        items = values[group[0]]
+        for k, value in group[6]:  # pinned items have no CP-SAT variable (index -1)
+            items[k] = value
+        for x, d in zip(items.tolist(), demands[0].tolist()):
             per_bin[x] = per_bin.get(x, 0) + d
         loads[key] = per_bin
     return per_bin.get(b, 0)
