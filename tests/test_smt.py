@@ -351,3 +351,16 @@ def random_problems(draw: st.DrawFn) -> g.Problem:
 @given(random_problems())
 def test_random_problems_match_brute_force(problem: g.Problem) -> None:
     check_against_brute_force(problem)
+
+
+def test_the_time_limit_also_bounds_building_the_terms() -> None:
+    # 2,000 items on 50 bins: declaring the variables alone takes longer than 1 ms, so the
+    # answer is UNKNOWN from the encoder, before any term of the capacity checks is built
+    p = g.Problem()
+    xs = tuple(p.new_var(f"x{i}", lb=0, ub=49) for i in range(2000))
+    ones = (g.Const(1),) * len(xs)
+    for b in range(50):
+        p.add(g.Compare("<=", g.BinLoad(xs, ones, b), g.Const(40)), PROV)
+    result = Z3Backend().solve(p, SolveOptions(time_limit=0.001))
+    assert result.status is Status.UNKNOWN
+    assert "building the Z3 terms" in result.stats["stopped"]

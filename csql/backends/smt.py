@@ -79,14 +79,22 @@ class Z3Backend(Backend):
 
     # ---- encoding -------------------------------------------------------------------------
 
-    def _encode(self, problem: g.Problem) -> _Encoded:
+    def _encode(self, problem: g.Problem, deadline: float | None = None) -> _Encoded | None:
+        """The Z3 terms of the problem; None when the deadline passes first (building the
+        terms of a large problem through Z3's Python API can take longer than the limit)."""
         from .smt_encode import Z3Encoder
 
         started = time.perf_counter()
         enc = Z3Encoder(problem)
-        constraints = [enc.bool_term(c.expr) for c in problem.constraints]
+        constraints = []
+        for c in problem.constraints:
+            if deadline is not None and time.perf_counter() > deadline:
+                return None
+            constraints.append(enc.bool_term(c.expr))
         objective = None
         if problem.objective:
+            if deadline is not None and time.perf_counter() > deadline:
+                return None
             terms = [enc.int_term(t.expr) for t in problem.objective]
             objective = terms[0] if len(terms) == 1 else enc.z3.Sum(terms)
         # side conditions are collected while translating, so they come last
@@ -98,6 +106,7 @@ class Z3Backend(Backend):
         import z3
 
         encoded = self._encode(problem)
+        assert encoded is not None  # no deadline
         ctx = encoded.encoder.ctx
         target: Any = z3.Optimize(ctx=ctx) if encoded.objective is not None else \
             z3.Solver(ctx=ctx)
@@ -117,7 +126,11 @@ class Z3Backend(Backend):
     def _solve(self, problem: g.Problem, options: SolveOptions) -> BackendResult:
         started = time.perf_counter()
         deadline = None if options.time_limit is None else started + options.time_limit
-        encoded = self._encode(problem)
+        encoded = self._encode(problem, deadline)
+        if encoded is None:
+            return BackendResult(
+                status=Status.UNKNOWN, timings={"emission": time.perf_counter() - started},
+                stats={"stopped": "the time limit passed while building the Z3 terms"})
         if options.want_core:
             result = self._run_tracked(problem, encoded, options, deadline)
             # With an objective the tracked run only proved feasibility: optimise as well.
