@@ -2,7 +2,8 @@
 
 Each scenario builds a tiny emulated cluster, schedules, and checks the placement against
 what kube-scheduler's documented semantics require (worked out in each test's comment).
-A few scenarios also run on a second backend (ILP), the rest on CP-SAT.
+Every scenario runs on CP-SAT and on a second backend (ILP), except the 102-pod one (see
+there why).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from csql.k8s.objects import (
 from csql.k8s.scheduler import CsqlScheduler, priority_weights
 
 GPU = "nvidia.com/gpu"
+BACKENDS = ["cpsat", "ilp"]
 
 
 def cluster(nodes: list[Node], backend: str = "cpsat", **options) -> CsqlScheduler:
@@ -49,7 +51,7 @@ def run(s: CsqlScheduler, pods: list[Pod]):
     return placed, reasons, results
 
 
-@pytest.mark.parametrize("backend", ["cpsat", "ilp"])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_capacity_one_per_node_and_too_big_stays_unplaced(backend):
     # five 10-CPU pods on five 10-CPU nodes can only go one per node; the 11-CPU pod fits
     # nowhere and gets NodeResourcesFit's reason for all five nodes
@@ -61,11 +63,12 @@ def test_capacity_one_per_node_and_too_big_stays_unplaced(backend):
     assert reasons["default/big"] == "0/5 nodes are available: 5 Insufficient cpu."
 
 
-def test_every_node_condition_and_cordon_excludes_the_node():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_every_node_condition_and_cordon_excludes_the_node(backend):
     bad = [node("not-ready", ready=False), node("mem", memory_pressure=True),
            node("disk", disk_pressure=True), node("pid", pid_pressure=True),
            node("net", network_unavailable=True), node("cordoned", unschedulable=True)]
-    s = cluster(bad + [node("good")])
+    s = cluster(bad + [node("good")], backend=backend)
     tolerant = Pod("tolerant", {"cpu": 100}, tolerations=(
         Toleration("node.kubernetes.io/unschedulable", "Exists", effect="NoSchedule"),))
     placed, _, _ = run(s, [Pod(f"p{i}", {"cpu": 100}) for i in range(3)] + [tolerant])
@@ -73,12 +76,13 @@ def test_every_node_condition_and_cordon_excludes_the_node():
     assert placed["default/tolerant"] in ("good", "cordoned")
 
 
-def test_node_selector_and_affinity_operators():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_node_selector_and_affinity_operators(backend):
     # each pod's selector matches exactly one node
     nodes = [node("a", labels={"disk": "ssd", "gen": "3"}),
              node("b", labels={"disk": "hdd", "gen": "5"}),
              node("c", labels={"gen": "9", "gpu": "yes"})]
-    s = cluster(nodes)
+    s = cluster(nodes, backend=backend)
 
     def pod(name, *reqs, selector=None):
         terms = (NodeAffinityTerm(tuple(reqs)),) if reqs else ()
@@ -101,8 +105,10 @@ def test_node_selector_and_affinity_operators():
     assert "didn't match Pod's node affinity/selector" in reasons["default/none"]
 
 
-def test_extended_resources_gpu():
-    s = cluster([node("cpu-only"), node("gpu", extra={GPU: 2})], resources=(GPU,))
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_extended_resources_gpu(backend):
+    s = cluster([node("cpu-only"), node("gpu", extra={GPU: 2})], resources=(GPU,),
+                backend=backend)
     # g2 outranks g1 and takes both GPUs; g1 then fits nowhere: cpu-only has no GPU at all
     # and the GPU node's two are used (checked against the running g2 in the reason)
     pods = [Pod("g2", {"cpu": 100, GPU: 2}, priority=10), Pod("g1", {"cpu": 100, GPU: 1}),
@@ -114,12 +120,13 @@ def test_extended_resources_gpu():
     assert "default/plain" in placed
 
 
-def test_taints_and_tolerations():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_taints_and_tolerations(backend):
     nodes = [node("tainted", taints=(Taint("dedicated", "db", "NoSchedule"),)),
              node("exec", taints=(Taint("x", "", "NoExecute"),)),
              node("soft", taints=(Taint("spot", "", "PreferNoSchedule"),)),
              node("plain", cpu=1000)]
-    s = cluster(nodes)
+    s = cluster(nodes, backend=backend)
     pods = [Pod("db", {"cpu": 100}, tolerations=(Toleration("dedicated", "Equal", "db"),),
                 node_selector={HOSTNAME: "tainted"}),
             Pod("any", {"cpu": 100}, tolerations=(Toleration(None, "Exists"),),
@@ -135,8 +142,9 @@ def test_taints_and_tolerations():
     assert placed["default/prefers"] == "plain"
 
 
-def test_host_ports_between_pending_and_running_pods():
-    s = cluster([node("n0"), node("n1"), node("n2")])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_host_ports_between_pending_and_running_pods(backend):
+    s = cluster([node("n0"), node("n1"), node("n2")], backend=backend)
     placed, _, _ = run(s, [Pod("first", {"cpu": 100}, host_ports=(HostPort(80),),
                                node_selector={HOSTNAME: "n0"})])
     assert placed == {"default/first": "n0"}
@@ -147,7 +155,7 @@ def test_host_ports_between_pending_and_running_pods():
     assert "free ports" in reasons[left] or "joint" in reasons[left]
 
 
-@pytest.mark.parametrize("backend", ["cpsat", "ilp"])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_anti_affinity_among_pending_and_against_running(backend):
     s = cluster([node(f"n{i}") for i in range(3)], backend)
     anti = (PodAffinityTerm(LabelSelector.of({"app": "web"}), HOSTNAME, anti=True),)
@@ -162,10 +170,11 @@ def test_anti_affinity_among_pending_and_against_running(backend):
     assert placed == {}
 
 
-def test_affinity_to_running_and_among_pending_pods():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_affinity_to_running_and_among_pending_pods(backend):
     nodes = [node("a1", labels={ZONE: "a"}), node("a2", labels={ZONE: "a"}),
              node("b1", labels={ZONE: "b"}), node("b2", labels={ZONE: "b"})]
-    s = cluster(nodes)
+    s = cluster(nodes, backend=backend)
     run(s, [Pod("db", {"cpu": 100}, labels={"app": "db"}, node_selector={HOSTNAME: "b2"})])
     near_db = (PodAffinityTerm(LabelSelector.of({"app": "db"}), ZONE),)
     near_cache = (PodAffinityTerm(LabelSelector.of({"app": "cache"}), ZONE),)
@@ -183,23 +192,25 @@ def test_affinity_to_running_and_among_pending_pods():
     assert "default/orphan" not in placed  # matches nothing and not itself
 
 
-def test_first_pod_rule_places_a_self_matching_pod_anywhere():
-    s = cluster([node("n0", labels={ZONE: "a"})])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_first_pod_rule_places_a_self_matching_pod_anywhere(backend):
+    s = cluster([node("n0", labels={ZONE: "a"})], backend=backend)
     term = (PodAffinityTerm(LabelSelector.of({"app": "solo"}), ZONE),)
     placed, _, _ = run(s, [Pod("solo", {"cpu": 100}, labels={"app": "solo"}, affinity=term)])
     assert placed == {"default/solo": "n0"}
 
 
-def test_topology_spread_max_skew_one():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_topology_spread_max_skew_one(backend):
     nodes = [node(f"{z}{i}", labels={ZONE: z}) for z in "ab" for i in range(3)]
-    s = cluster(nodes)
+    s = cluster(nodes, backend=backend)
     spread = (SpreadConstraint(1, ZONE, LabelSelector.of({"app": "s"})),)
     pods = [Pod(f"s{i}", {"cpu": 100}, labels={"app": "s"}, spread=spread) for i in range(4)]
     placed, _, _ = run(s, pods)
     zones = [v[0] for v in placed.values()]
     assert len(placed) == 4 and zones.count("a") == 2 and zones.count("b") == 2
     # with hostname spread and maxSkew 1, 2 pods on 5 nodes go to different nodes
-    s = cluster([node(f"h{i}") for i in range(5)])
+    s = cluster([node(f"h{i}") for i in range(5)], backend=backend)
     spread = (SpreadConstraint(1, HOSTNAME, LabelSelector.of({"app": "h"})),)
     placed, _, _ = run(s, [Pod(f"h{i}", {"cpu": 100}, labels={"app": "h"}, spread=spread)
                            for i in range(2)])
@@ -207,6 +218,9 @@ def test_topology_spread_max_skew_one():
 
 
 def test_102_pods_on_50_nodes_over_several_batches():
+    # CP-SAT only: on ILP (HiGHS) a batch of 50 identical pods ends FEASIBLE with 24-37 of
+    # them placed after 20 s (the symmetry chain and the lexicographic weights make a weak
+    # relaxation), so the batches would leave pods for later rounds; the count is a CP-SAT fact
     s = cluster([node(f"n{i}", cpu=2000) for i in range(50)], candidate_limit=8)
     pods = [Pod(f"p{i}", {"cpu": 900}, owner="d", labels={"app": "d"}) for i in range(102)]
     placed, reasons, results = run(s, pods)
@@ -215,7 +229,7 @@ def test_102_pods_on_50_nodes_over_several_batches():
     assert len(reasons) == 2
 
 
-@pytest.mark.parametrize("backend", ["cpsat", "ilp"])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_preemption_evicts_only_lower_priority_and_only_as_many_as_needed(backend):
     s = cluster([node("n0", cpu=3000), node("n1", cpu=3000)], backend)
     run(s, [Pod("low0", {"cpu": 1000}, priority=20, node_selector={HOSTNAME: "n0"}),
@@ -228,12 +242,13 @@ def test_preemption_evicts_only_lower_priority_and_only_as_many_as_needed(backen
     assert len(evicted) == 2 and all(k.startswith("default/low") for k in evicted)
 
 
-def test_cross_node_preemption():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_cross_node_preemption(backend):
     # urgent must go to zone a (node affinity) and has zone anti-affinity to app=batch; the
     # low-priority batch pod on a1 (another node) repels it from a2, so it must be evicted
     nodes = [node("a1", labels={ZONE: "a"}, cpu=1000), node("a2", labels={ZONE: "a"}),
              node("b1", labels={ZONE: "b"})]
-    s = cluster(nodes)
+    s = cluster(nodes, backend=backend)
     run(s, [Pod("batch", {"cpu": 1000}, priority=1, labels={"app": "batch"},
                 node_selector={HOSTNAME: "a1"})])
     urgent = Pod("urgent", {"cpu": 500}, priority=100, node_selector={ZONE: "a"},
@@ -244,7 +259,7 @@ def test_cross_node_preemption():
     assert [k for r in results for k in r.evicted] == ["default/batch"]
 
 
-@pytest.mark.parametrize("backend", ["cpsat", "ilp"])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_gang_is_placed_whole_or_not_at_all(backend):
     s = cluster([node("n0"), node("n1")], backend)
     big = [Pod(f"big{i}", {"cpu": 6000}, gang="big") for i in range(3)]
