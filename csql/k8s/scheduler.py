@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import csql
+
 from .objects import Pod
 from .policy import (
     NULL_NODE,
@@ -88,6 +90,13 @@ class CsqlScheduler:
         install_support_views(self.db)
         self.state = ClusterState(self.db)
         self.state.configure(candidate_limit, most_allocated)
+        # a scheduler is a long-running process: load the solver library now (about 1 s
+        # for OR-Tools) rather than inside the first batch's time limit
+        availability = csql.backend(backend).available()
+        if not availability.ok:
+            raise csql.BackendUnavailable(
+                f"backend '{backend}' cannot run here: {availability.reason}",
+                hint="choose another backend (`csql backends` lists them) or install it")
 
     # -- the loop -------------------------------------------------------------------------
 
