@@ -107,3 +107,17 @@ def test_class_verdicts_are_recomputed_when_nodes_are_added():
     s.add_pods([Pod("q", {"cpu": 100}, required_node_affinity=need_b)])  # same class
     placed = {k: n for r in s.schedule_pending() for k, n in r.placed.items()}
     assert placed == {"default/p": "b", "default/q": "b"}
+
+
+def test_the_readme_demo_replays_the_bundled_trace_with_both_schedulers() -> None:
+    # `make demo`'s second half: the demo's arguments go through `csql k8s simulate`'s own
+    # parser (they once fell behind a new option and the demo crashed); both schedulers
+    # place all 42 pods of the bundled Azure sample on its 20 nodes
+    from csql.cli_k8s import simulate
+    from csql.k8s.demo import demo_arguments
+
+    for scheduler in ("csql", "baseline"):
+        summary = simulate(demo_arguments(scheduler)).summary()
+        assert summary["scheduler"] == scheduler and summary["nodes"] == 20
+        assert summary["pods_arrived"] == 42
+        assert summary["never_placed"] == 0

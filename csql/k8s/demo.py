@@ -1,23 +1,28 @@
 """`python -m csql.k8s.demo`: a small replay on the bundled DCM Azure sample trace (42 pods
 on 20 emulated nodes, half the deployments with anti-affinity), csql and the baseline side
-by side."""
+by side. The arguments go through `csql k8s simulate`'s own parser, so the demo runs exactly
+what that command would."""
 
 from __future__ import annotations
 
 import argparse
 from importlib import resources
 
-from csql.cli_k8s import simulate, summary_table
+from csql.cli_k8s import add_parser, simulate, summary_table
+
+
+def demo_arguments(scheduler: str) -> argparse.Namespace:
+    trace = resources.files("csql.k8s").joinpath("traces").joinpath("azure-dcm-sample.txt")
+    parser = argparse.ArgumentParser(prog="csql")
+    add_parser(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["k8s", "simulate", "--nodes", "20", "--trace", str(trace),
+                              "--affinity", "50", "--scheduler", scheduler, "--seed", "1",
+                              "--quiet"])
 
 
 def main() -> None:
-    trace = resources.files("csql.k8s").joinpath("traces").joinpath("azure-dcm-sample.txt")
     for scheduler in ("csql", "baseline"):
-        args = argparse.Namespace(
-            nodes=20, trace=str(trace), alibaba_nodes=None, affinity=50,
-            scheduler=scheduler, backend="cpsat", batch_size=50, time_limit=5.0,
-            candidates=16, limit=None, deployments=0, seed=1, quiet=True)
-        print(summary_table(simulate(args).summary()))
+        print(summary_table(simulate(demo_arguments(scheduler)).summary()))
         print()
 
 
