@@ -542,3 +542,23 @@ def test_witnesses_answer_feasible_only_for_sets_an_assignment_satisfies() -> No
     assert not witnesses.satisfies(frozenset({p1, d1, d2}))
     # an assignment outside a variable's domain is not kept
     assert witnesses.add({v.index: 10**6 for v in problem.variables}) is None
+
+
+def test_a_cp_sat_session_that_cannot_be_built_in_time_is_not_offered() -> None:
+    # the session's model is built under the explanation's deadline: with no time left it is
+    # not built at all (the checks then fall back to re-solves, each bounded by the deadline)
+    from csql.backends.base import SolveOptions
+    from csql.backends.cpsat_session import open_session
+    from csql.ir import ground as g
+
+    p = g.Problem()
+    xs = tuple(p.new_var(f"x{i}", lb=0, ub=9) for i in range(50))
+    for i in range(49):
+        p.add(g.Compare("<", xs[i], xs[i + 1]), g.Provenance("chain", "check", (("i", i),)))
+    groups = [[i] for i in range(49)]
+    assert open_session(p, groups, SolveOptions(time_limit=0.0)) is None
+    session = open_session(p, groups, SolveOptions(time_limit=60.0))
+    assert session is not None
+    # 10 values cannot hold a strictly increasing chain of 50, but 10 links of it fit
+    assert session.check(list(range(9)), 10.0).status.has_solution
+    assert session.check(list(range(49)), 10.0).status.name == "INFEASIBLE"

@@ -40,7 +40,12 @@ def open_session(problem: g.Problem, groups: Sequence[Sequence[int]],
             size = len(getattr(expr, "args", ()) or getattr(expr, "assignment", ()))
             if size > _DECOMPOSED_ARGS_LIMIT:
                 return None
-    return CpSatSession(problem, groups, options)
+    from .cpsat_encode import OutOfTime
+
+    try:
+        return CpSatSession(problem, groups, options)
+    except OutOfTime:
+        return None  # the time left does not even build the model: the checks re-solve
 
 
 class CpSatSession(CheckSession):
@@ -54,9 +59,11 @@ class CpSatSession(CheckSession):
         started = time.perf_counter()
         self.problem = problem
         self.options = options
-        self.encoder = CpSatEncoder(problem)
+        deadline = None if options.time_limit is None else started + options.time_limit
+        self.encoder = CpSatEncoder(problem, deadline)
         self.switches: list[int] = []  # CP-SAT index of each group's literal
         for k, group in enumerate(groups):
+            self.encoder.check_time()
             literal = self.encoder.new_bool(f"group_{k}")
             self.switches.append(literal.index)
             for i in group:

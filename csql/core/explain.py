@@ -203,7 +203,8 @@ class SubproblemCheck:
             try:
                 self.session = self.backend.open_session(
                     self.problem, [m.indices for m in self.members],
-                    SolveOptions(workers=1, extra=dict(self.extra)))
+                    SolveOptions(time_limit=self.remaining(), workers=1,
+                                 extra=dict(self.extra)))
             except CsqlError:
                 self.session = None  # a re-solve reports the same problem in its own words
             self.session_seconds += time.perf_counter() - started
