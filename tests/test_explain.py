@@ -562,3 +562,15 @@ def test_a_cp_sat_session_that_cannot_be_built_in_time_is_not_offered() -> None:
     # 10 values cannot hold a strictly increasing chain of 50, but 10 links of it fit
     assert session.check(list(range(9)), 10.0).status.has_solution
     assert session.check(list(range(49)), 10.0).status.name == "INFEASIBLE"
+
+
+def test_no_question_is_answered_after_the_deadline_not_even_by_a_witness() -> None:
+    # with the time already spent, the shrinking gets UNKNOWN for every question (a greedy
+    # witness of 5,000 VMs takes seconds, so witnesses wait for the deadline too): the
+    # answer is the whole candidate set, not claimed minimal
+    problem = _ground(LOAD_BALANCING, LOAD_BALANCING_DATA)
+    explanation = explain_infeasible(problem, get_backend("cpsat"), level=ROWS, time_limit=0.0,
+                                     known_infeasible=True)
+    assert not explanation.minimal
+    assert explanation.stats["answered_without_solver"] == 0
+    assert explanation.stats["solves"] == 0

@@ -164,6 +164,10 @@ class SubproblemCheck:
         return None if self.deadline is None else self.deadline - time.perf_counter()
 
     def _solve(self, wanted: frozenset[int]) -> Verdict:
+        # the deadline bounds the witnesses too: a greedy placement of 5,000 VMs takes
+        # seconds, and a shrinking asks dozens of questions
+        if (remaining := self.remaining()) is not None and remaining <= 0:
+            return Verdict(Answer.UNKNOWN)
         if self.witnesses.satisfies(wanted) or self.witnesses.try_greedy(
                 wanted, self._indices(wanted)):
             self.free += 1
