@@ -48,7 +48,9 @@ def to_markdown(report: Report, command: str = "csql conformance --markdown FILE
         "(format: `conformance/README.md`) is solved by every backend; *pass* means the status "
         "matched the expectation, the SQL oracle certified the answer in DuckDB and in every "
         "other database the case lists, the optimal objective equals the hand-worked value and "
-        "the other backends' optimum, and the exact solution matched where the case gives one. "
+        "the other backends' optimum, and the exact solution matched where the case gives one; "
+        "a case whose constraints on a single variable csql folds into domains must pass a "
+        "second time with them left to the backend (`narrow_domains=False`). "
         "*refused* is an `UnsupportedError` naming the capability; *n/a* a backend that is not "
         "available on the machine that generated this file.",
         "",
