@@ -1,6 +1,6 @@
-"""The trace readers: DCM's Azure-derived lines, the Alibaba 2023 GPU trace, the synthetic
-generator. Every expected request below is worked out by hand from the reader's documented
-scaling (DCM's defaults: cores / 100 cores, GB / 200 GiB, times / 100)."""
+"""The trace readers (DCM's Azure-derived lines, the Alibaba 2023 GPU trace, the synthetic
+generator) and the replay metrics. Every expected value below is worked out by hand from the
+documented scaling (DCM's defaults: cores / 100 cores, GB / 200 GiB, times / 100)."""
 
 from __future__ import annotations
 
@@ -98,3 +98,26 @@ def test_synthetic_is_seeded_and_arrives_in_waves() -> None:
         cpu = d.pods[0].requests["cpu"]
         assert cpu in range(10, 81, 10)  # 1-8 cores, scaled by 100
         assert 1 <= len(d.pods) <= 20
+
+
+def test_replay_metrics_percentiles_and_placement_quality() -> None:
+    from csql.k8s.metrics import percentile, placement_quality
+    from csql.k8s.objects import Node, Pod, Taint
+    from csql.k8s.state import ClusterState
+
+    # nearest rank: p50 of 1..4 is the 2nd value, p95 the 4th, nothing gives 0
+    assert (percentile([4.0, 1.0, 3.0, 2.0], 50), percentile([4.0, 1.0, 3.0, 2.0], 95),
+            percentile([], 50)) == (2.0, 4.0, 0.0)
+    state = ClusterState(None)
+    state.add_nodes([Node("n0", {"cpu": 1000, "memory": 1000, "pods": 110}, {ZONE: "zone-0"}),
+                     Node("n1", {"cpu": 1000, "memory": 1000, "pods": 110}, {ZONE: "zone-1"},
+                          taints=(Taint("spot", "", "PreferNoSchedule"),))])
+    pods = [Pod(f"a{i}", {"cpu": 400}, owner="a") for i in range(3)]
+    state.add_pods(pods)
+    state.bind({pods[0].key: "n0", pods[1].key: "n0", pods[2].key: "n1"})
+    quality = placement_quality(state)
+    assert quality["running"] == 3
+    assert quality["soft_violations"] == 1  # a2 sits on the untolerated PreferNoSchedule node
+    assert quality["zone_skew_max"] == 1  # owner a: 2 pods in zone-0, 1 in zone-1
+    # free CPU: n0 200, n1 600; the mean request is 400, so n0's 200 is stranded: 200 / 800
+    assert quality["fragmentation"] == 0.25
