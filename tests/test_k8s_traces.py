@@ -121,3 +121,26 @@ def test_replay_metrics_percentiles_and_placement_quality() -> None:
     assert quality["zone_skew_max"] == 1  # owner a: 2 pods in zone-0, 1 in zone-1
     # free CPU: n0 200, n1 600; the mean request is 400, so n0's 200 is stranded: 200 / 800
     assert quality["fragmentation"] == 0.25
+
+
+def test_baseline_scores_only_kube_schedulers_share_of_the_nodes() -> None:
+    from csql.k8s.baseline import BaselineScheduler, nodes_to_find
+    from csql.k8s.objects import Node, Pod
+
+    # below 100 nodes all; then 50% minus 1% per 125 nodes, at least 5%, at least 50 nodes
+    assert nodes_to_find(50) == 50
+    assert nodes_to_find(120) == 60  # 50% of 120
+    assert nodes_to_find(500) == 230  # 46% of 500
+    assert nodes_to_find(5000) == 500  # 10%
+    assert nodes_to_find(10000) == 500  # the 5% floor
+    assert nodes_to_find(1000, percentage=1) == 50  # the 50-node floor
+    # 200 identical empty nodes: the first pod is scored against the first 98 feasible
+    # nodes of the round-robin only (49%), so it lands on one of them whatever the tie-break
+    # (scoring all 200 would put 20 seeded tie-breaks all below 98 with chance 0.49^20)
+    for seed in range(20):
+        s = BaselineScheduler(seed=seed)
+        s.state.add_nodes([Node(f"n{i:03d}", {"cpu": 1000, "memory": 1000, "pods": 110})
+                           for i in range(200)])
+        s.state.add_pods([Pod("p", {"cpu": 100})])
+        [result] = s.schedule_pending()
+        assert int(result.placed["default/p"][1:]) < 98
