@@ -186,15 +186,23 @@ CREATE OR REPLACE TEMP VIEW port_blocked AS
 
 -- Nodes a class may not use because a running pod repels it: the pod's own required
 -- anti-affinity, and (symmetrically) running pods' required anti-affinity that it matches.
-CREATE OR REPLACE TEMP VIEW anti_affinity_blocked AS
-    SELECT b.class AS class, ln.node AS node
+-- Per class, term of its representative pod and running pod matching that term: the nodes
+-- of that running pod's topology domain (one row per matching running pod, so that the
+-- preferred-affinity score in scores.sql can sum a weight per match).
+CREATE OR REPLACE TEMP VIEW class_term_running_domain AS
+    SELECT b.class AS class, t.is_anti AS is_anti, t.required AS required,
+           t.weight AS weight, ln.node AS node
     FROM batch_class b
     JOIN pod_affinity_term t ON t.pod = b.pod
     JOIN term_match m ON m.pod = t.pod AND m.term = t.term
     JOIN running_pod q ON q.uid = m.other
     JOIN node_label lq ON lq.node = q.node_name AND lq.key = t.topology_key
-    JOIN node_label ln ON ln.key = t.topology_key AND ln.value = lq.value
-    WHERE t.is_anti AND t.required
+    JOIN node_label ln ON ln.key = t.topology_key AND ln.value = lq.value;
+
+CREATE OR REPLACE TEMP VIEW anti_affinity_blocked AS
+    SELECT d.class AS class, d.node AS node
+    FROM class_term_running_domain d
+    WHERE d.is_anti AND d.required
     UNION
     SELECT b.class AS class, ln.node AS node
     FROM pod_affinity_term t

@@ -33,16 +33,11 @@ CREATE OR REPLACE TEMP VIEW resource_score AS
 -- Preferred inter-pod (anti-)affinity: +weight (affinity) or -weight (anti-affinity) per
 -- matching running pod in the node's topology domain.
 CREATE OR REPLACE TEMP VIEW preferred_pod_affinity_raw AS
-    SELECT b.class AS class, ln.node AS node,
-        SUM(CASE WHEN t.is_anti THEN -t.weight ELSE t.weight END) AS w
-    FROM batch_class b
-    JOIN pod_affinity_term t ON t.pod = b.pod
-    JOIN term_match m ON m.pod = t.pod AND m.term = t.term
-    JOIN running_pod q ON q.uid = m.other
-    JOIN node_label lq ON lq.node = q.node_name AND lq.key = t.topology_key
-    JOIN node_label ln ON ln.key = t.topology_key AND ln.value = lq.value
-    WHERE NOT t.required
-    GROUP BY b.class, ln.node;
+    SELECT d.class AS class, d.node AS node,
+        SUM(CASE WHEN d.is_anti THEN -d.weight ELSE d.weight END) AS w
+    FROM class_term_running_domain d
+    WHERE NOT d.required
+    GROUP BY d.class, d.node;
 
 -- ScheduleAnyway spread: matching running pods in the node's domain, summed over terms.
 CREATE OR REPLACE TEMP VIEW soft_spread_raw AS
