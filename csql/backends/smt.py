@@ -42,6 +42,10 @@ def _is_kind(value: object, kind: str) -> bool:
     return isinstance(value, str)
 
 
+class _OutOfTime(Exception):
+    """The deadline passed while the Z3 terms were being built."""
+
+
 @dataclass(slots=True)
 class _Encoded:
     encoder: Any  # Z3Encoder
@@ -79,9 +83,10 @@ class Z3Backend(Backend):
 
     # ---- encoding -------------------------------------------------------------------------
 
-    def _encode(self, problem: g.Problem, deadline: float | None = None) -> _Encoded | None:
-        """The Z3 terms of the problem; None when the deadline passes first (building the
-        terms of a large problem through Z3's Python API can take longer than the limit)."""
+    def _encode(self, problem: g.Problem, deadline: float | None = None) -> _Encoded:
+        """The Z3 terms of the problem; raises `_OutOfTime` when the deadline passes first
+        (building the terms of a large problem through Z3's Python API can take longer than
+        the limit)."""
         from .smt_encode import Z3Encoder
 
         started = time.perf_counter()
@@ -89,12 +94,12 @@ class Z3Backend(Backend):
         constraints = []
         for c in problem.constraints:
             if deadline is not None and time.perf_counter() > deadline:
-                return None
+                raise _OutOfTime
             constraints.append(enc.bool_term(c.expr))
         objective = None
         if problem.objective:
             if deadline is not None and time.perf_counter() > deadline:
-                return None
+                raise _OutOfTime
             terms = [enc.int_term(t.expr) for t in problem.objective]
             objective = terms[0] if len(terms) == 1 else enc.z3.Sum(terms)
         # side conditions are collected while translating, so they come last
@@ -106,7 +111,6 @@ class Z3Backend(Backend):
         import z3
 
         encoded = self._encode(problem)
-        assert encoded is not None  # no deadline
         ctx = encoded.encoder.ctx
         target: Any = z3.Optimize(ctx=ctx) if encoded.objective is not None else \
             z3.Solver(ctx=ctx)
@@ -126,8 +130,9 @@ class Z3Backend(Backend):
     def _solve(self, problem: g.Problem, options: SolveOptions) -> BackendResult:
         started = time.perf_counter()
         deadline = None if options.time_limit is None else started + options.time_limit
-        encoded = self._encode(problem, deadline)
-        if encoded is None:
+        try:
+            encoded = self._encode(problem, deadline)
+        except _OutOfTime:
             return BackendResult(
                 status=Status.UNKNOWN, timings={"emission": time.perf_counter() - started},
                 stats={"stopped": "the time limit passed while building the Z3 terms"})
