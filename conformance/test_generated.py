@@ -12,10 +12,9 @@ from hypothesis import seed as hypothesis_seed
 
 from csql.conformance import Databases, backend_availability
 from csql.conformance_gen import GenProgram, programs, variants
-from csql.conformance_meta import campaign_parallel, check_program
+from csql.conformance_meta import campaign_parallel, check_program, ci_campaign
 
-SEED = int(os.environ.get("CSQL_CONFORMANCE_SEED", "20240611"))
-COUNT = int(os.environ.get("CSQL_CONFORMANCE_COUNT", "200"))
+COUNT, SEED = ci_campaign()
 
 
 @pytest.mark.parametrize("seed", [SEED])  # the seed shows in the test id

@@ -26,6 +26,13 @@ from csql.conformance_gen import GenProgram, programs, variants
 REGRESSIONS = Path(__file__).resolve().parent.parent / "conformance" / "cases" / "regressions"
 
 
+def ci_campaign() -> tuple[int, int]:
+    """(count, seed) of the generated programs the test suite runs: 200 from seed 20240611,
+    or CSQL_CONFORMANCE_COUNT / CSQL_CONFORMANCE_SEED to reproduce or widen a run."""
+    return (int(os.environ.get("CSQL_CONFORMANCE_COUNT", "200")),
+            int(os.environ.get("CSQL_CONFORMANCE_SEED", "20240611")))
+
+
 @dataclass
 class CampaignResult:
     seed: int
