@@ -20,7 +20,6 @@ _spec.loader.exec_module(_tests_conftest)
 postgres_url = _tests_conftest.postgres_url
 
 
-
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     """Say which generated programs ran (CI's `pytest -q` shows no header and captures the
     test's own output), so that any run can be reproduced."""

@@ -149,15 +149,21 @@ class Backend(abc.ABC):
     def available(cls) -> Availability:
         """Whether the solver library can be imported here; never raises."""
 
-    def solve(self, problem: g.Problem, options: SolveOptions | None = None) -> BackendResult:
-        started = time.perf_counter()
-        options = options or SolveOptions()
+    def require_available(self) -> None:
+        """`BackendUnavailable` with the reason unless the solver library loads here. A
+        long-running caller (the k8s scheduler) calls it at start, so that importing the
+        library is not paid inside the first solve's time limit."""
         availability = self.available()
         if not availability.ok:
             raise BackendUnavailable(
                 f"backend '{self.name}' is not available here: {availability.reason}",
                 hint=f"install it with: pip install 'csql[{self.name}]'",
             )
+
+    def solve(self, problem: g.Problem, options: SolveOptions | None = None) -> BackendResult:
+        started = time.perf_counter()
+        options = options or SolveOptions()
+        self.require_available()
         result = self._solve(problem, options)
         result.timings.setdefault("total", time.perf_counter() - started)
         return result

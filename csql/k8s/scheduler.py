@@ -92,11 +92,7 @@ class CsqlScheduler:
         self.state.configure(candidate_limit, most_allocated)
         # a scheduler is a long-running process: load the solver library now (about 1 s
         # for OR-Tools) rather than inside the first batch's time limit
-        availability = csql.backend(backend).available()
-        if not availability.ok:
-            raise csql.BackendUnavailable(
-                f"backend '{backend}' cannot run here: {availability.reason}",
-                hint="choose another backend (`csql backends` lists them) or install it")
+        csql.backend(backend).require_available()
 
     # -- the loop -------------------------------------------------------------------------
 
